@@ -1,0 +1,85 @@
+# pvbench: benchmark and conformance harness for Xen and its PV drivers.
+# `make` builds build/pvbench and the guest-side programs; `make check` runs the
+# unit tests and a real boot; `make demo` runs the main job end to end.
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Iharness/include -MMD -MP
+LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
+B       := build
+
+HOST_SRC  := $(wildcard harness/src/*.c) $(wildcard workloads/*/*.c)
+HOST_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(HOST_SRC))
+LIB_OBJ   := $(filter-out $(B)/obj/harness/src/main.o,$(HOST_OBJ))
+TESTS     := $(patsubst harness/tests/%.c,$(B)/tests/%,$(wildcard harness/tests/check_*.c))
+GUEST     := $(B)/guest/pvbench-agent $(patsubst workloads/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard workloads/*/guest/main.c))
+DEPS_STAMP := $(B)/.deps-build
+
+.PHONY: all deps images check unit-check integration-check demo bench-boot clean fuzz format
+
+all: $(B)/pvbench $(GUEST)
+
+# Packages are checked once per clean tree (ci/install-deps is idempotent).
+$(DEPS_STAMP): ci/install-deps
+	@mkdir -p $(B)
+	ci/install-deps build test
+	@touch $@
+deps: ; ci/install-deps
+
+$(B)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libpvbench.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/pvbench: $(B)/obj/harness/src/main.o $(B)/libpvbench.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Guest-side programs run in dom0 and domUs (Debian 12 userland, same as the host).
+$(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/proto.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ -lxenvchan -lxenstore
+$(B)/guest/pvbench-%: workloads/%/guest/*.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) -lxenvchan -lxenstore -lxenevtchn -lm
+
+$(B)/tests/%: harness/tests/%.c $(B)/libpvbench.a $(B)/guest/pvbench-agent
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libpvbench.a $(LDLIBS) $(shell pkg-config --libs check)
+
+images: all
+	ci/install-deps images
+	$(B)/pvbench images
+
+unit-check: $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; CK_DEFAULT_TIMEOUT=60 $$t; done
+
+integration-check: all
+	ci/install-deps images run
+	$(B)/pvbench images
+	harness/tests/integration.sh
+
+check: unit-check integration-check
+
+demo: all
+	ci/install-deps
+	$(B)/pvbench images
+	$(B)/pvbench boot
+
+bench-boot: all
+	ci/install-deps images run
+	$(B)/pvbench images
+	$(B)/pvbench boot --repeat 3
+
+fuzz:
+	harness/fuzz/run.sh
+
+format:
+	clang-format -i $(HOST_SRC) harness/agent/*.c harness/tests/*.c harness/include/pvbench/*.h
+
+clean:
+	rm -rf $(B)/obj $(B)/tests $(B)/guest $(B)/pvbench $(B)/libpvbench.a $(DEPS_STAMP)
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

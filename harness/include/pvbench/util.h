@@ -1,0 +1,54 @@
+/* util.h: small shared helpers for the host harness: clocks, logging, string
+ * buffers and file I/O. Functions return 0 or a negative errno; only main.c exits. */
+#ifndef PVBENCH_UTIL_H
+#define PVBENCH_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Verbosity: 0 quiet, 1 normal (default), 2 verbose. */
+extern int pvb_verbosity;
+
+/* Seconds since an arbitrary fixed point (CLOCK_MONOTONIC). */
+double pvb_now(void);
+/* Wall-clock time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
+void pvb_utc_iso(char *buf, size_t len);
+
+/* git-style messages on stderr: "error: ...", "warning: ...". */
+void pvb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pvb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Progress/log line on stderr, shown at verbosity >= 1 (info) or >= 2 (debug). */
+void pvb_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pvb_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable byte buffer; always NUL-terminated after len bytes. */
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+};
+int sb_append(struct sbuf *sb, const void *data, size_t len);
+int sb_puts(struct sbuf *sb, const char *s);
+int sb_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_reset(struct sbuf *sb);
+void sb_free(struct sbuf *sb);
+
+/* mkdir -p; 0 or -errno. */
+int mkdir_p(const char *path);
+/* Reads a whole file (NUL-terminated); *len may be NULL. NULL and errno on error. */
+char *read_file(const char *path, size_t *len);
+/* Writes via PATH.tmp + fsync + rename, so readers see the old or the new file whole. */
+int write_file_atomic(const char *path, const void *buf, size_t len);
+/* Appends buf to path (creating it); 0 or -errno. */
+int append_file(const char *path, const void *buf, size_t len);
+
+/* Parses a non-negative decimal integer/double in [min, max]; 0 or -EINVAL. */
+int parse_long(const char *s, long min, long max, long *out);
+int parse_double(const char *s, double min, double max, double *out);
+
+/* Last n lines of text (pointer into text). */
+const char *tail_lines(const char *text, size_t len, int n);
+
+#endif

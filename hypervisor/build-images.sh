@@ -1,0 +1,268 @@
+#!/bin/bash
+# hypervisor/build-images.sh: builds pvbench's bundled boot images from Debian 12
+# packages (mmdebstrap) and writes a JSON manifest beside them.
+#
+# Usage: hypervisor/build-images.sh [--force] [--check] OUT_DIR GUEST_BIN_DIR
+#
+#   OUT_DIR        image cache (build/images): xen, vmlinuz, dom0.cpio.zst,
+#                  domU.cpio.zst, manifest.json
+#   GUEST_BIN_DIR  pvbench's guest-side programs (build/guest), copied into both
+#                  initramfs images
+#   --force        rebuild even when the inputs are unchanged
+#   --check        only report whether a rebuild is needed (exit 0 up to date,
+#                  10 stale or missing, 11 corrupt)
+#
+# Inputs hashed into the manifest: this recipe directory, the guest programs and the
+# candidate versions of the top-level packages. Up to date means: same input hash and
+# every image file matches its size and sha256 in the manifest. The build happens in
+# OUT_DIR/.build and replaces the previous images only when it succeeded, so a failed
+# build leaves the previous images usable.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+force=0 check=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--force) force=1; shift ;;
+	--check) check=1; shift ;;
+	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "error: unknown option '$1'" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 2 ] || { echo "usage: $0 [--force] [--check] OUT_DIR GUEST_BIN_DIR" >&2; exit 2; }
+out=$1 guest=$2
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+guest=$(cd "$guest" && pwd)
+t_start=$(date +%s)
+nsteps=8
+progress() { printf '[images %s/%s] %s\n' "$1" "$nsteps" "$2" >&2; }
+die() { echo "error: $*" >&2; exit 1; }
+
+pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages.dom0" | tr '\n' ' ')
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+	awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+[ -n "$kpkg" ] || die "cannot resolve linux-image-amd64 to a kernel ABI package (run 'apt-get update')"
+kabi=${kpkg#linux-image-}
+xpkg=xen-hypervisor-4.17-amd64
+
+# --- input hash -----------------------------------------------------------------
+inputs_json() {
+	local f
+	{
+		for f in "$here"/build-images.sh "$here"/packages.dom0 "$here"/modules.* \
+			"$here"/dom0-init "$here"/domU-init "$guest"/*; do
+			[ -f "$f" ] || continue
+			printf '%s\t%s\n' "${f#"$here"/../}" "$(sha256sum <"$f" | cut -d' ' -f1)"
+		done
+		for p in $pkgs $kpkg $xpkg; do
+			printf 'apt:%s\t%s\n' "$p" \
+				"$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/{print $2}')"
+		done
+	} | sed "s|^$guest/|guest/|" | jq -R -s 'split("\n") | map(select(length>0) |
+		split("\t") | {(.[0]): .[1]}) | add'
+}
+inputs=$(inputs_json)
+input_hash=$(printf '%s' "$inputs" | sha256sum | cut -d' ' -f1)
+
+# --- up-to-date check -----------------------------------------------------------
+verify_images() {
+	local m=$out/manifest.json name file size sum
+	[ -f "$m" ] || return 10
+	jq -e . "$m" >/dev/null 2>&1 || return 11
+	for name in xen vmlinuz dom0 domU; do
+		file=$(jq -r ".images.$name.file // empty" "$m")
+		size=$(jq -r ".images.$name.bytes // empty" "$m")
+		sum=$(jq -r ".images.$name.sha256 // empty" "$m")
+		[ -n "$file" ] && [ -f "$out/$file" ] || return 10
+		[ "$(stat -c %s "$out/$file")" = "$size" ] || return 11
+		[ "$(sha256sum <"$out/$file" | cut -d' ' -f1)" = "$sum" ] || return 11
+	done
+	[ "$(jq -r .input_hash "$m")" = "$input_hash" ] || return 10
+	return 0
+}
+rc=0; verify_images || rc=$?
+if [ $check = 1 ]; then
+	case $rc in
+	0) echo "images up to date in $out" ;;
+	10) echo "images missing or stale in $out" ;;
+	11) echo "images corrupt in $out (size or sha256 differs from manifest)" ;;
+	esac
+	exit $rc
+fi
+if [ $rc = 0 ] && [ $force = 0 ]; then
+	echo "images up to date in $out (input hash ${input_hash:0:12})" >&2
+	exit 0
+fi
+[ $rc = 11 ] && echo "warning: images in $out do not match manifest.json; rebuilding" >&2
+[ "$(id -u)" = 0 ] || die "building images needs root (mmdebstrap, device nodes)"
+
+b=$out/.build
+rm -rf "$b"
+mkdir -p "$b"
+trap 'rm -rf "$b"' EXIT
+
+# --- 1. dom0 root from Debian packages ------------------------------------------
+progress 1 "mmdebstrap dom0 root: $pkgs"
+# The chroot uses the host's Debian apt sources (files naming the Debian keyring).
+srcs=()
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do
+	[ -f "$f" ] && grep -q 'debian-archive-keyring\|^deb .* bookworm' "$f" && srcs+=("$f")
+done
+[ ${#srcs[@]} -gt 0 ] || die "no Debian bookworm apt source found under /etc/apt"
+root=$b/dom0-root
+excl=()
+for p in /usr/share/doc/ /usr/share/man/ /usr/share/info/ /usr/share/locale/ \
+	/usr/share/lintian/ /usr/share/linda/ /usr/share/bug/ /usr/share/zoneinfo/; do
+	excl+=(--dpkgopt="path-exclude=$p*")
+done
+mmdebstrap --variant=essential --quiet "${excl[@]}" \
+	--include="$(echo "$pkgs" | tr ' ' ',')" \
+	bookworm "$root" "${srcs[@]}" >"$b/mmdebstrap.log" 2>&1 ||
+	{ tail -20 "$b/mmdebstrap.log" >&2; die "mmdebstrap failed (log above)"; }
+chroot "$root" dpkg-query -W -f '${Package}\t${Version}\n' >"$b/packages.tsv"
+
+# --- 2. kernel and hypervisor ---------------------------------------------------
+progress 2 "download $kpkg and $xpkg"
+(cd "$b" && apt-get download "$kpkg" "$xpkg" >"$b/download.log" 2>&1) ||
+	{ cat "$b/download.log" >&2; die "apt-get download failed"; }
+mkdir -p "$b/kernel" "$b/xenpkg"
+dpkg-deb -x "$b"/linux-image-*.deb "$b/kernel"
+dpkg-deb -x "$b"/xen-hypervisor-*.deb "$b/xenpkg"
+for d in "$b"/linux-image-*.deb "$b"/xen-hypervisor-*.deb; do
+	dpkg-deb -f "$d" Package Version | paste -sd'\t' | sed 's/Package: //; s/Version: //' \
+		>>"$b/packages.tsv"
+done
+# QEMU's multiboot loader wants an uncompressed ELF32 image.
+gunzip -c "$b"/xenpkg/boot/xen-4.17-amd64.gz >"$b/xen"
+cp "$b/kernel/boot/vmlinuz-$kabi" "$b/vmlinuz"
+
+# copy_modules DEST LIST: copies the modules named in LIST and everything they
+# depend on (modules.dep) into DEST/lib/modules/KABI, then runs depmod there.
+copy_modules() {
+	local dest=$1 list=$2 kdir=$b/kernel/lib/modules/$kabi m path todo=() seen=" "
+	mkdir -p "$dest/lib/modules/$kabi"
+	cp "$kdir"/modules.order "$kdir"/modules.builtin* "$dest/lib/modules/$kabi/"
+	while read -r m; do
+		path=$(awk -v m="$m" -F: '{n=$1; sub(".*/","",n); sub("\\.ko$","",n);
+			gsub("-","_",n); mm=m; gsub("-","_",mm); if (n==mm) {print $1; exit}}' \
+			"$kdir/modules.dep")
+		[ -n "$path" ] || die "module '$m' (from $list) not in $kpkg"
+		todo+=("$path")
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list")
+	while [ ${#todo[@]} -gt 0 ]; do
+		m=${todo[0]}; todo=("${todo[@]:1}")
+		case "$seen" in *" $m "*) continue ;; esac
+		seen="$seen$m "
+		mkdir -p "$dest/lib/modules/$kabi/$(dirname "$m")"
+		cp "$kdir/$m" "$dest/lib/modules/$kabi/$m"
+		# shellcheck disable=SC2207
+		todo+=($(awk -v m="$m" -F': *' '$1==m {print $2; exit}' "$kdir/modules.dep"))
+	done
+	depmod -b "$dest" "$kabi"
+}
+
+# --- 3. trim the dom0 root ------------------------------------------------------
+progress 3 "trim dom0 root"
+rm -rf "$root"/usr/lib/python3* "$root"/usr/lib/xen-4.17/bin/pygrub \
+	"$root"/var/cache/apt "$root"/var/lib/apt/lists "$root"/var/cache/debconf/*-old \
+	"$root"/usr/lib/udev/hwdb.bin "$root"/usr/lib/udev/hwdb.d \
+	"$root"/usr/lib/x86_64-linux-gnu/gconv "$root"/usr/share/common-licenses \
+	"$root"/usr/share/bash-completion "$root"/usr/lib/xen-4.17/boot/*.gz \
+	"$root"/usr/share/qemu "$root"/usr/share/seabios "$root"/usr/share/ovmf
+find "$root"/usr/bin "$root"/usr/lib/python3* -name 'python3*' -delete 2>/dev/null || true
+copy_modules "$root" "$here/modules.dom0"
+
+# --- 4. domU root: busybox, fio, iperf3, agent, modules, and their libraries ---
+progress 4 "assemble domU root"
+uroot=$b/domU-root
+mkdir -p "$uroot"/{bin,sbin,etc,proc,sys,dev,run,tmp,root,var/log,usr/bin,usr/sbin}
+cp "$root/bin/busybox" "$uroot/bin/busybox"
+chroot "$uroot" /bin/busybox --install -s
+# copy_closure ROOT FILE...: copies FILEs from the dom0 root into ROOT with every
+# shared library they need (resolved inside the dom0 root).
+copy_closure() {
+	local dest=$1 f lib; shift
+	for f in "$@"; do
+		mkdir -p "$dest/$(dirname "$f")"
+		cp -L "$root/$f" "$dest/$f"
+		chroot "$root" ldd "$f" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' |
+			while read -r lib; do
+				[ -e "$dest$lib" ] && continue
+				mkdir -p "$dest$(dirname "$lib")"
+				cp -L "$root$lib" "$dest$lib"
+			done
+	done
+}
+copy_closure "$uroot" /usr/bin/fio /usr/bin/iperf3 /usr/bin/xenstore-read \
+	/usr/bin/xenstore-write /usr/bin/xenstore-ls
+for lib in lib lib64; do
+	# usrmerge: /lib -> usr/lib as in Debian 12
+	if [ -d "$uroot/$lib" ] && [ ! -L "$uroot/$lib" ]; then
+		mkdir -p "$uroot/usr/$lib"; cp -a "$uroot/$lib/." "$uroot/usr/$lib/"
+		rm -rf "${uroot:?}/$lib"
+	fi
+	ln -sfn "usr/$lib" "$uroot/$lib"
+done
+copy_modules "$uroot" "$here/modules.domU"
+install -m 0755 "$here/domU-init" "$uroot/init"
+
+# --- 5. pvbench guest programs into both roots ----------------------------------
+progress 5 "install pvbench guest programs"
+mkdir -p "$root/usr/lib/pvbench/bin"
+for f in "$guest"/*; do
+	[ -f "$f" ] || continue
+	install -m 0755 "$f" "$root/usr/lib/pvbench/bin/"
+	install -m 0755 "$f" "$uroot/usr/bin/"
+	copy_closure "$uroot" "/usr/lib/pvbench/bin/$(basename "$f")"
+	rm -f "$uroot/usr/lib/pvbench/bin/$(basename "$f")"
+done
+install -m 0755 "$here/dom0-init" "$root/init"
+echo "pvbench-dom0" >"$root/etc/hostname"
+echo "pvbench-domU" >"$uroot/etc/hostname"
+
+# --- 6. domU image (and the domU kernel) inside dom0 ----------------------------
+mkcpio() { # mkcpio DIR OUT: newc cpio, zstd-compressed, with /dev/console
+	local dir=$1 outf=$2
+	mkdir -p "$dir/dev"
+	[ -e "$dir/dev/console" ] || mknod -m 600 "$dir/dev/console" c 5 1
+	(cd "$dir" && find . -print0 | sort -z |
+		cpio --null -o -H newc --quiet --reproducible) |
+		zstd -q -T0 -12 >"$outf"
+}
+progress 6 "pack domU initramfs"
+mkcpio "$uroot" "$b/domU.cpio.zst"
+mkdir -p "$root/var/lib/pvbench"
+cp "$b/domU.cpio.zst" "$b/vmlinuz" "$root/var/lib/pvbench/"
+
+# --- 7. dom0 image --------------------------------------------------------------
+progress 7 "pack dom0 initramfs"
+mkcpio "$root" "$b/dom0.cpio.zst"
+
+# --- 8. manifest, then swap into place ------------------------------------------
+progress 8 "write manifest"
+img() { # img NAME FILE -> JSON object
+	jq -n --arg f "$2" --argjson n "$(stat -c %s "$b/$2")" \
+		--arg s "$(sha256sum <"$b/$2" | cut -d' ' -f1)" '{file:$f, bytes:$n, sha256:$s}'
+}
+t_end=$(date +%s)
+jq -n --arg built "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson secs $((t_end - t_start)) \
+	--arg hash "$input_hash" --argjson inputs "$inputs" --arg kabi "$kabi" \
+	--argjson xen "$(img xen xen)" --argjson vmlinuz "$(img vmlinuz vmlinuz)" \
+	--argjson dom0 "$(img dom0 dom0.cpio.zst)" --argjson domU "$(img domU domU.cpio.zst)" \
+	--argjson dom0_unpacked "$(du -sb "$root" | cut -f1)" \
+	--argjson domU_unpacked "$(du -sb "$uroot" | cut -f1)" \
+	--argjson pk "$(jq -R -s 'split("\n") | map(select(length>0) | split("\t") |
+		{name:.[0], version:.[1]})' "$b/packages.tsv")" \
+	'{schema:"pvbench-images/1", built_at:$built, build_seconds:$secs, input_hash:$hash,
+	  kernel_abi:$kabi, xen_version:"4.17",
+	  images:{xen:$xen, vmlinuz:$vmlinuz, dom0:($dom0 + {unpacked_bytes:$dom0_unpacked}),
+	          domU:($domU + {unpacked_bytes:$domU_unpacked})},
+	  inputs:$inputs, packages:$pk}' >"$b/manifest.json"
+for f in xen vmlinuz dom0.cpio.zst domU.cpio.zst; do mv -f "$b/$f" "$out/$f"; done
+mv -f "$b/manifest.json" "$out/manifest.json"
+printf 'images built in %ss: dom0 %s MiB, domU %s MiB (compressed)\n' \
+	$((t_end - t_start)) \
+	$(($(stat -c %s "$out/dom0.cpio.zst") / 1048576)) \
+	$(($(stat -c %s "$out/domU.cpio.zst") / 1048576)) >&2
