@@ -4,7 +4,7 @@
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Iharness/include -MMD -MP
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Iharness/include -MMD -MP
 LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
 B       := build
 

@@ -137,6 +137,8 @@ done
 # QEMU's multiboot loader wants an uncompressed ELF32 image.
 gunzip -c "$b"/xenpkg/boot/xen-4.17-amd64.gz >"$b/xen"
 cp "$b/kernel/boot/vmlinuz-$kabi" "$b/vmlinuz"
+# The package ships no modules.dep (its postinst runs depmod): make one.
+depmod -b "$b/kernel" "$kabi"
 
 # copy_modules DEST LIST: copies the modules named in LIST and everything they
 # depend on (modules.dep) into DEST/lib/modules/KABI, then runs depmod there.

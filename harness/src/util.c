@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int pvb_verbosity = 1;
@@ -282,4 +283,49 @@ const char *tail_lines(const char *text, size_t len, int n)
 		p--;
 	}
 	return p;
+}
+
+const char *pvb_project_root(void)
+{
+	static char root[PATH_MAX];
+	const char *env = getenv("PVBENCH_ROOT");
+	ssize_t n;
+
+	if (root[0])
+		return root;
+	if (env && *env) {
+		snprintf(root, sizeof(root), "%s", env);
+		return root;
+	}
+	n = readlink("/proc/self/exe", root, sizeof(root) - 1);
+	if (n <= 0) {
+		snprintf(root, sizeof(root), ".");
+		return root;
+	}
+	root[n] = '\0';
+	for (int i = 0; i < 2; i++) { /* strip "/pvbench", then "/build" */
+		char *slash = strrchr(root, '/');
+
+		if (slash && slash != root)
+			*slash = '\0';
+	}
+	return root;
+}
+
+int run_command(char *const argv[])
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "error: cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

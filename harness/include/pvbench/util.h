@@ -51,4 +51,12 @@ int parse_double(const char *s, double min, double max, double *out);
 /* Last n lines of text (pointer into text). */
 const char *tail_lines(const char *text, size_t len, int n);
 
+/* The project directory: the parent of the directory holding the pvbench binary
+ * (build/pvbench -> .), or $PVBENCH_ROOT when set. */
+const char *pvb_project_root(void);
+
+/* Runs argv (NULL-terminated) with stdout/stderr inherited; returns its exit status,
+ * 128+N for signal N, or -errno when it could not be started. */
+int run_command(char *const argv[]);
+
 #endif

@@ -1,0 +1,54 @@
+/* qemu.h: choosing the accelerator and building the QEMU command line that boots
+ * Xen by multiboot with the dom0 kernel and initramfs as modules. Pure functions
+ * apart from accel_probe_kvm(). */
+#ifndef PVBENCH_QEMU_H
+#define PVBENCH_QEMU_H
+
+#include <stdbool.h>
+
+enum accel { ACCEL_AUTO, ACCEL_TCG, ACCEL_KVM };
+
+/* "auto" | "tcg" | "kvm" -> *out; 0 or -EINVAL. */
+int accel_parse(const char *s, enum accel *out);
+const char *accel_name(enum accel a);
+
+/* What the host offers, as read by accel_probe_host(). */
+struct host_kvm {
+	bool dev_kvm;      /* /dev/kvm opens and KVM_CREATE_VM works */
+	bool full_virt;    /* kvm_intel or kvm_amd module present */
+	char module[32];   /* kvm vendor module seen in /sys/module, "" if none */
+};
+
+/* Reads sysfs_root/sys/module/kvm_* and probes /dev/kvm (sysfs_root "" = real). */
+void accel_probe_host(const char *sysfs_root, struct host_kvm *h);
+
+/* Decides the accelerator. auto: KVM only with a full-virtualisation KVM module
+ * (kvm_intel/kvm_amd) and a working /dev/kvm, else TCG (xen-facts A: kvm_pvm cannot
+ * run Xen). kvm requested but unusable: -ENODEV and the reason. reason gets one
+ * line saying why, for results.json. */
+int accel_choose(enum accel want, const struct host_kvm *h, enum accel *out, char *reason,
+		 int reason_len);
+
+struct qemu_cfg {
+	const char *qemu;        /* binary; default qemu-system-x86_64 */
+	enum accel accel;        /* ACCEL_TCG or ACCEL_KVM (resolved) */
+	const char *cpu;         /* NULL: qemu64,+svm,+npt (TCG) or host (KVM) */
+	int mem_mib, smp;
+	const char *xen, *kernel, *initrd; /* image paths */
+	const char *xen_cmdline, *dom0_cmdline;
+	const char *ctl_socket;  /* unix socket for the virtio-serial control port */
+};
+
+/* Builds a NULL-terminated argv (heap; free with qemu_argv_free). Serial (Xen's
+ * com1) goes to stdout. Commas inside multiboot module paths and command lines are
+ * doubled, as QEMU's -initrd syntax requires (hw/i386/multiboot.c). -EINVAL on a
+ * missing path or non-positive size. */
+int qemu_build_argv(const struct qemu_cfg *c, char ***argv_out);
+void qemu_argv_free(char **argv);
+
+/* Default Xen and dom0 command lines (xen-facts B.6). */
+#define XEN_CMDLINE_DEFAULT                                                                        \
+	"console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot console_timestamps=boot"
+#define DOM0_CMDLINE_DEFAULT "console=hvc0 rdinit=/init quiet loglevel=4"
+
+#endif

@@ -1,0 +1,170 @@
+/* guest.c: PV domU lifecycle (see guest.h). */
+#include "pvbench/guest.h"
+#include "pvbench/console.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DOMU_KERNEL "/var/lib/pvbench/vmlinuz"
+#define DOMU_RAMDISK "/var/lib/pvbench/domU.cpio.zst"
+#define CONSOLE_DIR "/var/log/xen/console"
+
+void guest_xl_config(const struct guest_cfg *c, struct sbuf *out)
+{
+	unsigned h = 0;
+
+	for (const char *p = c->name; *p; p++)
+		h = h * 31 + (unsigned char)*p;
+	sb_reset(out);
+	sb_printf(out, "name = \"%s\"\ntype = \"%s\"\n", c->name, c->type ? c->type : "pv");
+	sb_printf(out, "kernel = \"%s\"\nramdisk = \"%s\"\n", DOMU_KERNEL, DOMU_RAMDISK);
+	sb_printf(out, "memory = %d\nvcpus = %d\n", c->memory_mib ? c->memory_mib : 256,
+		  c->vcpus ? c->vcpus : 2);
+	sb_printf(out, "extra = \"console=hvc0 rdinit=/init quiet loglevel=4%s%s%s%s\"\n",
+		  c->ip ? " pvbench.ip=" : "", c->ip ? c->ip : "", c->extra ? " " : "",
+		  c->extra ? c->extra : "");
+	sb_puts(out, "on_crash = \"destroy\"\non_reboot = \"destroy\"\n");
+	if (c->disk_target)
+		sb_printf(out, "disk = ['format=raw,vdev=xvda,access=rw,target=%s']\n",
+			  c->disk_target);
+	if (c->ip) {
+		if (c->mac)
+			sb_printf(out, "vif = ['mac=%s,bridge=xenbr0']\n", c->mac);
+		else
+			sb_printf(out, "vif = ['mac=00:16:3e:%02x:%02x:%02x,bridge=xenbr0']\n",
+				  (h >> 16) & 0x7f, (h >> 8) & 0xff, h & 0xff);
+	}
+	if (c->xl_extra)
+		sb_printf(out, "%s\n", c->xl_extra);
+}
+
+static void show_console(struct machine *m, const struct guest *g)
+{
+	struct sbuf con = { 0 };
+
+	if (guest_console(m, g, &con) == 0)
+		fprintf(stderr, "--- last 40 lines of %s's console ---\n%s---\n", g->name,
+			tail_lines(con.buf, con.len, 40));
+	else
+		fprintf(stderr, "(console of %s unavailable)\n", g->name);
+	sb_free(&con);
+}
+
+/* t_init from the "pvbench-domU: init at <uptime>" console line and the guest
+ * uptime seen when its agent answered. */
+static void find_init_time(struct machine *m, struct guest *g, double uptime_at_ready)
+{
+	struct sbuf con = { 0 };
+	char *line;
+
+	g->t_init = -1;
+	if (guest_console(m, g, &con) || !con.buf)
+		return;
+	line = strstr(con.buf, "pvbench-domU: init at ");
+	if (line)
+		g->t_init = timeline_from_guest_clock(g->t_ready, uptime_at_ready,
+						      console_domu_init_uptime(line));
+	sb_free(&con);
+}
+
+/* Writes the xl config to dom0 /var/lib/pvbench/work/<name>.cfg atomically. */
+static int xl_create_cfg(struct machine *m, const struct guest_cfg *c)
+{
+	struct sbuf cfg = { 0 };
+	struct exec_result r;
+	char cmd[256];
+	int rc;
+
+	guest_xl_config(c, &cfg);
+	snprintf(cmd, sizeof(cmd),
+		 "cat > /var/lib/pvbench/work/%s.cfg.tmp && mv /var/lib/pvbench/work/%s.cfg.tmp "
+		 "/var/lib/pvbench/work/%s.cfg",
+		 c->name, c->name, c->name);
+	rc = machine_exec(m, 0, cmd, cfg.buf, cfg.len, 10, &r);
+	if (rc == 0 && r.status != 0)
+		rc = -EIO;
+	if (rc)
+		pvb_err("cannot write the xl config of '%s' in dom0: %s", c->name, r.error);
+	exec_result_free(&r);
+	sb_free(&cfg);
+	return rc;
+}
+
+int guest_create(struct machine *m, const struct guest_cfg *c, struct guest *g)
+{
+	struct sbuf out = { 0 };
+	struct exec_result r;
+	double uptime;
+	char cmd[256];
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", c->name);
+	g->domid = -1;
+	g->t_init = g->t_ready = -1;
+	rc = xl_create_cfg(m, c);
+	if (rc)
+		return rc;
+	snprintf(cmd, sizeof(cmd), "xl create /var/lib/pvbench/work/%s.cfg", c->name);
+	g->t_create = machine_time(m);
+	rc = machine_exec(m, 0, cmd, NULL, 0, 60, &r);
+	if (rc || r.status != 0) {
+		pvb_err("'%s' failed (status %d): %s%s", cmd, r.status, r.error,
+			r.err.buf ? r.err.buf : "");
+		exec_result_free(&r);
+		return rc ? rc : -EIO;
+	}
+	exec_result_free(&r);
+	if (machine_sh(m, 0, 10, &out, "xl domid %s", c->name) == 0)
+		g->domid = atoi(out.buf);
+	sb_free(&out);
+	if (g->domid <= 0) {
+		pvb_err("cannot find the domid of '%s' after xl create", c->name);
+		return -EIO;
+	}
+	rc = machine_ping(m, g->domid, c->ready_timeout_s > 0 ? c->ready_timeout_s : 90, &uptime);
+	if (rc) {
+		pvb_err("%s: domain %d (%s) %s", rc == -ETIMEDOUT ? "TIMEOUT" : "CRASH", g->domid,
+			g->name,
+			rc == -ETIMEDOUT ? "agent did not answer"
+			: m->crashed_dom == g->domid ? m->crash_why
+						     : "died before its agent answered");
+		if (!m->dead)
+			show_console(m, g);
+		return rc;
+	}
+	g->t_ready = machine_time(m);
+	find_init_time(m, g, uptime);
+	return 0;
+}
+
+int guest_console(struct machine *m, const struct guest *g, struct sbuf *out)
+{
+	struct exec_result r;
+	char cmd[256];
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "cat %s/guest-%s.log", CONSOLE_DIR, g->name);
+	rc = machine_exec(m, 0, cmd, NULL, 0, 20, &r);
+	if (rc == 0 && r.status != 0)
+		rc = -ENOENT;
+	sb_reset(out);
+	if (rc == 0 && r.out.len)
+		sb_append(out, r.out.buf, r.out.len);
+	exec_result_free(&r);
+	return rc;
+}
+
+int guest_destroy(struct machine *m, const struct guest *g)
+{
+	int rc = machine_sh(m, 0, 60, NULL, "xl destroy %s", g->name);
+
+	for (int i = 0; i < 100 && !rc; i++) {
+		if (machine_sh(m, 0, 10, NULL, "xl domid %s >/dev/null 2>&1", g->name))
+			return 0; /* gone */
+		machine_sh(m, 0, 5, NULL, "sleep 0.1");
+	}
+	return rc ? rc : -ETIMEDOUT;
+}
