@@ -1,0 +1,85 @@
+/* results_load.h: reads a run's results.json (schema pvbench-results/1, see
+ * reports/results-schema.md) into per-variant, per-metric samples for `compare` and
+ * `report`. Only OK repetitions contribute samples; every other status is counted
+ * per variant so that outputs can say what was excluded. Strings point into the
+ * parsed JSON document (root) and live until results_free(). */
+#ifndef PVBENCH_RESULTS_LOAD_H
+#define PVBENCH_RESULTS_LOAD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PVB_RESULTS_SCHEMA "pvbench-results/1"
+
+/* Status of one repetition; OTHER is anything the schema does not define. */
+enum pvb_status { PVB_OK, PVB_SKIP, PVB_INVALID, PVB_FAIL, PVB_TIMEOUT, PVB_CRASH, PVB_OTHER,
+		  PVB_NSTATUS };
+extern const char *const pvb_status_names[PVB_NSTATUS];
+enum pvb_status pvb_status_parse(const char *s);
+
+/* Which way is better for a metric; UNKNOWN when neither metrics_meta nor the
+ * name's unit suffix says. */
+enum metric_better { BETTER_UNKNOWN, BETTER_HIGHER, BETTER_LOWER };
+struct metric_meta {
+	const char *unit;	  /* "IO/s", "ns", ... ("" when unknown) */
+	enum metric_better better;
+	bool from_file;		  /* direction came from results.json metrics_meta */
+};
+const char *metric_better_name(enum metric_better b); /* "higher", "lower", "unknown" */
+
+/* The OK samples of one metric in one variant, in file order; rep[i] is the
+ * repetition number of v[i]. */
+struct pvb_series {
+	const char *metric;
+	double *v;
+	int *rep;
+	size_t n;
+};
+
+struct pvb_variant {
+	const char *name;
+	bool baseline;
+	size_t nruns;			/* repetitions of any status */
+	size_t nstatus[PVB_NSTATUS];	/* repetitions per status */
+	struct pvb_series *series;
+	size_t nseries;
+};
+
+struct pvb_results {
+	char *path;	 /* the results.json file */
+	char *dir;	 /* the run directory holding it */
+	char label[64];	 /* short name: the run directory's (or file's) base name */
+	json_t *root;	 /* the whole document */
+	struct pvb_variant *var;
+	size_t nvar;
+	bool emulated;	 /* environment.emulated (TCG) */
+	size_t nignored; /* metric values that were not numbers */
+};
+
+/* Loads path: a results.json file or a run directory containing one. Prints one
+ * git-style error line and returns -errno (-ENOENT, -EINVAL for malformed JSON,
+ * a wrong schema or shape, -ENOMEM). */
+int results_load(const char *path, struct pvb_results *r);
+void results_free(struct pvb_results *r);
+
+const struct pvb_variant *results_variant(const struct pvb_results *r, const char *name);
+/* The variant marked "baseline": true, else the first; NULL when there are none. */
+const struct pvb_variant *results_baseline(const struct pvb_results *r);
+const struct pvb_series *variant_series(const struct pvb_variant *v, const char *metric);
+/* Repetitions that are not OK (SKIP, INVALID, FAIL, TIMEOUT, CRASH, other). */
+size_t variant_excluded(const struct pvb_variant *v);
+/* "1 INVALID, 2 CRASH" into buf ("none" when nothing was excluded). */
+const char *variant_excluded_str(const struct pvb_variant *v, char *buf, size_t len);
+
+/* Unit and direction of a metric: metrics_meta when it has them, otherwise the
+ * name's unit suffix (_iops, _bytes_per_s, _bits_per_s, _per_s higher is better;
+ * _ns, _us, _ms, _s, _pct lower is better). */
+void results_metric_meta(const struct pvb_results *r, const char *metric, struct metric_meta *m);
+
+/* Small JSON accessors for untrusted documents: NULL / def when absent or of
+ * another type. */
+const char *rj_str(const json_t *obj, const char *key);
+double rj_num(const json_t *obj, const char *key, double def);
+
+#endif
