@@ -4,7 +4,8 @@
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Iharness/include -MMD -MP
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -Iharness/include
+DEPFLAGS := -MMD -MP
 LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
 B       := build
 
@@ -28,7 +29,7 @@ deps: ; ci/install-deps
 
 $(B)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/libpvbench.a: $(LIB_OBJ)
 	@rm -f $@

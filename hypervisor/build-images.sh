@@ -18,6 +18,7 @@
 # OUT_DIR/.build and replaces the previous images only when it succeeded, so a failed
 # build leaves the previous images usable.
 set -euo pipefail
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
 force=0 check=0
@@ -53,7 +54,7 @@ inputs_json() {
 	{
 		for f in "$here"/build-images.sh "$here"/packages.dom0 "$here"/modules.* \
 			"$here"/dom0-init "$here"/domU-init "$guest"/*; do
-			[ -f "$f" ] || continue
+			[ -f "$f" ] && [ -x "$f" ] || continue
 			printf '%s\t%s\n' "${f#"$here"/../}" "$(sha256sum <"$f" | cut -d' ' -f1)"
 		done
 		for p in $pkgs $kpkg $xpkg; do
@@ -104,23 +105,38 @@ mkdir -p "$b"
 trap 'rm -rf "$b"' EXIT
 
 # --- 1. dom0 root from Debian packages ------------------------------------------
-progress 1 "mmdebstrap dom0 root: $pkgs"
-# The chroot uses the host's Debian apt sources (files naming the Debian keyring).
-srcs=()
-for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do
-	[ -f "$f" ] && grep -q 'debian-archive-keyring\|^deb .* bookworm' "$f" && srcs+=("$f")
-done
-[ ${#srcs[@]} -gt 0 ] || die "no Debian bookworm apt source found under /etc/apt"
+# The mmdebstrap result is cached as a tarball keyed by the package list and the
+# candidate versions, so changing only pvbench's own programs rebuilds in seconds.
 root=$b/dom0-root
-excl=()
-for p in /usr/share/doc/ /usr/share/man/ /usr/share/info/ /usr/share/locale/ \
-	/usr/share/lintian/ /usr/share/linda/ /usr/share/bug/ /usr/share/zoneinfo/; do
-	excl+=(--dpkgopt="path-exclude=$p*")
-done
-mmdebstrap --variant=essential --quiet "${excl[@]}" \
-	--include="$(echo "$pkgs" | tr ' ' ',')" \
-	bookworm "$root" "${srcs[@]}" >"$b/mmdebstrap.log" 2>&1 ||
-	{ tail -20 "$b/mmdebstrap.log" >&2; die "mmdebstrap failed (log above)"; }
+base_key=$(printf '%s\n' "$inputs" | jq -r 'to_entries[] |
+	select(.key | startswith("apt:") or endswith("packages.dom0")) | "\(.key)=\(.value)"' |
+	sha256sum | cut -c1-16)
+base_tar=$out/cache/base-$base_key.tar
+if [ -f "$base_tar" ]; then
+	progress 1 "dom0 root from cache ($(basename "$base_tar"))"
+else
+	progress 1 "mmdebstrap dom0 root: $pkgs"
+	# The chroot uses the host's Debian apt sources (files naming the Debian keyring).
+	srcs=()
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do
+		[ -f "$f" ] && grep -q 'debian-archive-keyring\|^deb .* bookworm' "$f" && srcs+=("$f")
+	done
+	[ ${#srcs[@]} -gt 0 ] || die "no Debian bookworm apt source found under /etc/apt"
+	excl=()
+	for p in /usr/share/doc/ /usr/share/man/ /usr/share/info/ /usr/share/locale/ \
+		/usr/share/lintian/ /usr/share/linda/ /usr/share/bug/ /usr/share/zoneinfo/; do
+		excl+=(--dpkgopt="path-exclude=$p*")
+	done
+	mkdir -p "$out/cache"
+	mmdebstrap --variant=essential --quiet "${excl[@]}" \
+		--include="$(echo "$pkgs" | tr ' ' ',')" \
+		bookworm "$b/base.tar" "${srcs[@]}" >"$b/mmdebstrap.log" 2>&1 ||
+		{ tail -20 "$b/mmdebstrap.log" >&2; die "mmdebstrap failed (log above)"; }
+	rm -f "$out"/cache/base-*.tar
+	mv "$b/base.tar" "$base_tar"
+fi
+mkdir -p "$root"
+tar -C "$root" -xf "$base_tar"
 chroot "$root" dpkg-query -W -f '${Package}\t${Version}\n' >"$b/packages.tsv"
 
 # --- 2. kernel and hypervisor ---------------------------------------------------
@@ -214,7 +230,7 @@ install -m 0755 "$here/domU-init" "$uroot/init"
 progress 5 "install pvbench guest programs"
 mkdir -p "$root/usr/lib/pvbench/bin"
 for f in "$guest"/*; do
-	[ -f "$f" ] || continue
+	[ -f "$f" ] && [ -x "$f" ] || continue
 	install -m 0755 "$f" "$root/usr/lib/pvbench/bin/"
 	install -m 0755 "$f" "$uroot/usr/bin/"
 	copy_closure "$uroot" "/usr/lib/pvbench/bin/$(basename "$f")"

@@ -250,7 +250,7 @@ static void job_start(uint32_t id, const uint8_t *p, uint32_t len, bool want_std
 		return send_err(self_dom, id, "too many running commands (%d)", MAX_JOBS);
 	timeout_ms = pvb_get_u32(p);
 	cmd = strndup((const char *)p + 4, len - 4);
-	if (!cmd || pipe(po) || pipe(pe) || pipe(pi)) {
+	if (!cmd || pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC) || pipe2(pi, O_CLOEXEC)) {
 		free(cmd);
 		return send_err(self_dom, id, "cannot start command: %s", strerror(errno));
 	}
