@@ -12,6 +12,7 @@ static const struct command {
 } commands[] = {
 	{ "images", cmd_images, "build or verify the bundled Xen, kernel and initramfs images" },
 	{ "boot", cmd_boot, "boot Xen + dom0 + one PV domU, check health, print the timeline" },
+	{ "list", cmd_list, "scenarios, workloads and scenario keys" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,55 @@
+#!/bin/bash
+# harness/fuzz/run.sh: builds the libFuzzer targets with clang (ASan + UBSan) and
+# fuzzes one for SECONDS (default 600). Targets: scenario (default: the scenario
+# parser, seeded from scenarios/ and harness/tests/data/scenarios/) and fio_json
+# (fio's JSON parser, seeded from harness/tests/data/fio/).
+# Usage: harness/fuzz/run.sh [SECONDS] [TARGET]   (from the repository root)
+# Output in build/fuzz/: the binaries, corpus-TARGET/, crashes-TARGET/, TARGET.log.
+# Exit status: 0 no finding, 1 a crash/leak/timeout was found (see the log).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${1:-600}
+target=${2:-scenario}
+out=build/fuzz
+cc=${CLANG:-clang}
+src="harness/src/scenario.c harness/src/plan.c harness/src/util.c workloads/fio/fio.c"
+flags="-g -O1 -std=gnu11 -Iharness/include -fno-omit-frame-pointer"
+san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+libs="-linih -ljansson -lm"
+mkdir -p "$out/corpus-$target" "$out/crashes-$target"
+
+case $target in
+scenario)
+	$cc $flags $san -o "$out/fuzz_scenario" harness/fuzz/fuzz_scenario.c $src $libs
+	$cc $flags -DFUZZ_DICT_MAIN -fsanitize=fuzzer-no-link -o "$out/fuzz_scenario_dict" \
+		harness/fuzz/fuzz_scenario.c $src $libs
+	"$out/fuzz_scenario_dict" | sort -u >"$out/scenario.dict"
+	cp scenarios/*.ini "$out/corpus-$target/"
+	find harness/tests/data/scenarios -name '*.ini' -exec cp {} "$out/corpus-$target/" \;
+	bin=$out/fuzz_scenario
+	extra=(-dict="$out/scenario.dict" -max_len=4096)
+	;;
+fio_json)
+	$cc $flags $san -o "$out/fuzz_fio_json" harness/fuzz/fuzz_fio_json.c $src $libs
+	cp harness/tests/data/fio/*.json "$out/corpus-$target/"
+	bin=$out/fuzz_fio_json
+	extra=(-max_len=65536)
+	;;
+*)
+	echo "error: unknown target '$target' (scenario, fio_json)" >&2
+	exit 2
+	;;
+esac
+
+echo "fuzz: $bin for ${secs}s, log in $out/$target.log" >&2
+set +e
+"$bin" "${extra[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	-print_final_stats=1 -artifact_prefix="$out/crashes-$target/" \
+	"$out/corpus-$target" >"$out/$target.log" 2>&1
+rc=$?
+set -e
+grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
+	"$out/$target.log" >&2 || true
+echo "fuzz: corpus $(ls "$out/corpus-$target" | wc -l) inputs," \
+	"findings $(ls "$out/crashes-$target" | wc -l) (exit $rc)" >&2
+[ $rc = 0 ]

@@ -1,0 +1,218 @@
+/* scenario.h: scenario files (INI, parsed with libinih): the key tables that drive
+ * parsing, validation, `pvbench list --keys` and scenarios/README.md; the parsed
+ * scenario with its variants, their overrides and their expectations; and what a
+ * runner may read to prove a variant took effect (evidence names). plan.h turns a
+ * scenario into steps and resolves variants into what the runner applies.
+ *
+ * A scenario file has the fixed sections [scenario], [machine], [guest] and
+ * [workload] (keys from scenario_key_at()) and one [variant NAME] section per variant
+ * (keys matching scenario_variant_keys()). Every value is checked when the file is
+ * loaded: an unknown section or key, a bad value, a duplicate or a missing required
+ * key is an error naming file:line and the key, and nothing is returned. */
+#ifndef PVBENCH_SCENARIO_H
+#define PVBENCH_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pvbench/util.h"
+
+/* Value types of scenario keys, with the syntax they accept:
+ *   ST_STRING    any text without control characters (may be empty)
+ *   ST_INT       decimal integer in [min, max]
+ *   ST_SIZE      bytes: digits with an optional k/m/g/t suffix, powers of 1024 as fio
+ *                reads them ("4k" = 4096); [min, max] in bytes
+ *   ST_BOOL      true/false, yes/no, on/off, 1/0
+ *   ST_ENUM      one of the '|'-separated words in `allowed`
+ *   ST_LIST      comma-separated names ([A-Za-z0-9._-]), may be empty
+ *   ST_DURATION  digits with an optional unit ms/s/m/h (default s); [min, max] in ms */
+enum scenario_type {
+	ST_STRING,
+	ST_INT,
+	ST_SIZE,
+	ST_BOOL,
+	ST_ENUM,
+	ST_LIST,
+	ST_DURATION,
+};
+
+/* Key flags. */
+#define SK_REQUIRED 0x1 /* the file must set it */
+#define SK_NAME 0x2	/* value is a name: [A-Za-z0-9._-], 1-32 characters */
+#define SK_SECTORS 0x4	/* value (a size) is a multiple of 512 (O_DIRECT on xvda) */
+
+/* What changing a value costs between two steps of a plan. */
+enum scenario_scope {
+	SCOPE_RUN,   /* applied when the workload starts: workload.*, expectations */
+	SCOPE_GUEST, /* the domU is recreated: guest.*, domU.*, xl.* */
+	SCOPE_BOOT,  /* the whole machine reboots: machine.*, xen.cmdline, dom0.* */
+};
+
+/* Where a module parameter, command line or evidence lives. */
+enum scenario_domain {
+	DOM_XEN,
+	DOM_DOM0,
+	DOM_DOMU,
+};
+
+/* One row of the fixed-section key table. */
+struct scenario_key {
+	const char *section;  /* "scenario", "machine", "guest" or "workload" */
+	const char *name;     /* "iodepth" */
+	enum scenario_type type;
+	const char *def;      /* default, as it would be written in a file; NULL: unset */
+	const char *unit;     /* "MiB", "s" (durations), "" */
+	const char *allowed;  /* ST_ENUM: "interleaved|random|blocked"; else NULL */
+	long min, max;	      /* ST_INT, ST_SIZE (bytes), ST_DURATION (ms) */
+	unsigned flags;	      /* SK_* */
+	const char *workload; /* [workload] keys: the workload they belong to */
+	const char *doc;
+	const char *example;
+};
+
+/* One row of the [variant NAME] key table. `pattern` is either an exact key
+ * ("baseline", "xen.cmdline") or a prefix followed by a <placeholder>
+ * ("domU.<module>.<param>"). */
+struct variant_key {
+	const char *pattern;
+	enum scenario_scope scope;
+	const char *doc;
+	const char *example;
+};
+
+/* A kernel module parameter a variant may set (domU.<module>.<param> or
+ * dom0.<module>.<param>); applied as <module>.<param>=<value> on that domain's
+ * kernel command line (modprobe reads it from /proc/cmdline). */
+struct module_param {
+	const char *module;  /* "xen_blkfront" */
+	const char *param;   /* "max_queues" */
+	enum scenario_domain where;
+	enum scenario_type type; /* ST_INT (range min..max) or ST_BOOL */
+	long min, max;
+	const char *def;     /* the kernel's default, for the docs */
+	const char *doc;     /* with its source, e.g. "xen-blkfront.c:143" */
+};
+
+/* How a runner reads a piece of evidence (plan.h: evidence_probe()). */
+enum evidence_kind {
+	EV_COUNT,    /* number of entries matching the glob `arg` */
+	EV_FILE,     /* contents of file `arg`, surrounding whitespace removed */
+	EV_DMESG,    /* first capture group of POSIX ERE `arg` over dmesg (last match) */
+	EV_XENSTORE, /* xenstore-read `arg` (in dom0); "absent" if the key does not exist */
+};
+
+/* One row of the evidence-name table used by expect.<name>. A name is either exact
+ * ("mq_queues") or a prefix ending in '.' followed by a key ("frontend.<key>"). */
+struct evidence_name {
+	const char *pattern; /* "mq_queues", "frontend.<key>" */
+	enum scenario_domain where;
+	enum evidence_kind kind;
+	const char *arg;     /* template: {domid}, {key}, {module}, {param} are replaced */
+	bool integer;	     /* the expected value must be an integer */
+	const char *doc;
+};
+
+struct variant_override {
+	char *key;   /* as written: "domU.xen_blkfront.max_queues", "guest.vcpus" */
+	char *value; /* validated; as written */
+	int line;
+	enum scenario_scope scope;
+};
+
+struct variant_expect {
+	char *name;  /* evidence name without "expect.": "mq_queues" */
+	char *value; /* expected value, or "absent" */
+	int line;
+};
+
+struct variant {
+	char *name;  /* [A-Za-z0-9._-], 1-32 characters */
+	bool baseline;
+	int line;    /* of the [variant NAME] header; 0 for the implicit variant */
+	struct variant_override *ov;
+	size_t n_ov;
+	struct variant_expect *ex;
+	size_t n_ex;
+};
+
+/* A loaded scenario. `value` and `line` are indexed like scenario_key_at(); use
+ * scenario_get() rather than reading them. A file without [variant] sections has one
+ * implicit baseline variant "default" with no overrides. */
+struct scenario {
+	char *path;	 /* as given to scenario_load() */
+	char *text;	 /* the whole file, for results.json */
+	size_t text_len;
+	char **value;	 /* NULL: not set in the file */
+	int *line;
+	struct variant *variants;
+	size_t n_variants;
+	size_t baseline; /* index into variants */
+};
+
+/* [workload] key tables, one per workload, defined in workloads/<name>/. */
+extern const struct scenario_key fio_keys[];
+extern const size_t fio_n_keys;
+
+#define SCENARIO_MAX_VARIANTS 64
+#define SCENARIO_MAX_BYTES (1 << 20)
+
+/* Loads and validates a scenario file. On error returns -errno (-EINVAL for any
+ * problem in the file, -ENOENT etc. when it cannot be read), leaves *sc empty and
+ * puts one line in err, without "error: " and without a newline, e.g.
+ *   scenarios/x.ini:12: unknown key 'iodeth' in [workload] (did you mean 'iodepth'?)
+ * err may be NULL. */
+int scenario_load(const char *path, struct scenario *sc, struct sbuf *err);
+/* Same, from memory; `name` stands for the file in messages. text need not be
+ * NUL-terminated; a NUL byte in it is an error. */
+int scenario_load_text(const char *name, const char *text, size_t len, struct scenario *sc,
+		       struct sbuf *err);
+void scenario_free(struct scenario *sc);
+
+/* The value of a fixed key: as set in the file, else its default, else NULL (also
+ * NULL for an unknown key). The pointer lives as long as sc. */
+const char *scenario_get(const struct scenario *sc, const char *section, const char *key);
+/* The same seen from variant v (NULL: the scenario): v's "section.key" override
+ * if it has one. */
+const char *variant_get(const struct scenario *sc, const struct variant *v, const char *section,
+			const char *key);
+/* Numeric value of a fixed key seen from v (may be NULL): ST_INT as is, ST_SIZE in
+ * bytes, ST_DURATION in milliseconds, ST_BOOL as 0/1. 0, -ENOENT (unset or unknown
+ * key) or -EINVAL (not a numeric type). */
+int scenario_get_long(const struct scenario *sc, const struct variant *v, const char *section,
+		      const char *key, long *out);
+/* Parses a value of a numeric type the way scenario files do: 0 or -EINVAL. */
+int scenario_parse_long(enum scenario_type type, const char *s, long *out);
+
+const struct variant *scenario_find_variant(const struct scenario *sc, const char *name);
+/* v's override for key (exact match), or NULL. */
+const char *variant_override(const struct variant *v, const char *key);
+/* True if v has a SCOPE_BOOT override (xen.cmdline, dom0.cmdline, dom0.<module>.<param>,
+ * machine.<key>): it cannot share a boot with a variant that has none. Plans group
+ * variants by their boot key (plan.h: variant_scope_key()). */
+bool variant_needs_reboot(const struct variant *v);
+
+/* The evidence row matching name (as in expect.<name>), with its variable part
+ * checked; *rest gets that part ("multi-queue-num-queues"). NULL if unknown. */
+const struct evidence_name *scenario_evidence_find(const char *name, const char **rest);
+
+/* The tables, for `pvbench list` and the README. Fixed keys are numbered 0 ..
+ * scenario_n_keys() - 1: [scenario], [machine] and [guest] first, then each
+ * workload's [workload] keys; scenario_key_at() is NULL past the end. */
+size_t scenario_n_keys(void);
+const struct scenario_key *scenario_key_at(size_t i);
+const struct scenario_key *scenario_key_find(const char *section, const char *name);
+const struct variant_key *scenario_variant_keys(size_t *n);
+const struct module_param *scenario_module_params(size_t *n);
+const struct evidence_name *scenario_evidence_names(size_t *n);
+/* Workload names in the order they are registered; NULL past the end. */
+const char *scenario_workload_at(size_t i);
+/* Cross-key rules checked after loading, one sentence each; NULL past the end. */
+const char *scenario_rule(size_t i);
+const char *scenario_type_name(enum scenario_type t);
+const char *scenario_scope_name(enum scenario_scope s);
+const char *scenario_domain_name(enum scenario_domain d);
+/* Human form of a key's range/allowed values, as error messages word it: "an
+ * integer from 1 to 4096", "one of pv, pvh". */
+int scenario_key_expected(const struct scenario_key *k, struct sbuf *out);
+
+#endif
