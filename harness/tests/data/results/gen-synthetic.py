@@ -59,13 +59,15 @@ def g(mu, cv):
     return rng.gauss(mu, mu * cv)
 
 def fio_metrics(iops, lat_p99, sys_pct, cv):
+    # Little's law for the mean; p99 is drawn on its own (tight) so that a
+    # "no change" verdict can occur; p99.9 is noisy.
     i = g(iops, cv)
-    p50 = g(1e9 * 32 / iops * 0.9, cv)
+    mean = g(1e9 * 32 / iops, cv)
     return {"read_iops": round(i, 1), "read_bw_bytes_per_s": round(i * 4096, 0),
-            "read_clat_mean_ns": round(p50 * 1.1, 1), "read_clat_p50_ns": round(p50, -2),
-            "read_clat_p90_ns": round(p50 * 1.8, -2),
-            "read_clat_p99_ns": round(g(lat_p99, cv), -2),
-            "read_clat_p99_9_ns": round(g(lat_p99 * 2.2, cv * 2), -2),
+            "read_clat_mean_ns": round(mean, 1), "read_clat_p50_ns": round(mean * 0.9, -2),
+            "read_clat_p90_ns": round(mean * 1.6, -2),
+            "read_clat_p99_ns": round(g(max(lat_p99, mean * 2.5), cv / 5), -2),
+            "read_clat_p99_9_ns": round(g(max(lat_p99, mean * 2.5) * 2.2, cv * 2), -2),
             "cpu_usr_pct": round(g(3.0, 0.1), 2), "cpu_sys_pct": round(g(sys_pct, cv), 2)}
 
 def evidence(queues, ok=True):
@@ -135,7 +137,7 @@ def blk_mq(mq_iops, mq_sys, reps=8):
                 runs.append(run(v, rep, seq, "INVALID", {}, evidence(q, ok=False),
                                 "expectation mq_queues=2 not met (actual 1)"))
             else:
-                m = fio_metrics(1500 if v == "1q" else mq_iops, 60000,
+                m = fio_metrics(1500 if v == "1q" else mq_iops, 55e6,
                                 40 if v == "1q" else mq_sys, 0.02)
                 runs.append(run(v, rep, seq, "OK", m, evidence(q)))
     return runs
@@ -160,7 +162,7 @@ hruns, seq = [], 0
 for rep in range(1, 4):
     for v in hv:
         seq += 1
-        m = fio_metrics(1000, 50000, 30, 0.03)
+        m = fio_metrics(1000, 40e6, 30, 0.03)
         m["weird<b>&_iops"] = m.pop("read_iops")
         ev = {"values": {"k": "<iframe src=//evil.example>"},
               "checks": [{"key": "k<>", "expected": "\"quoted\"", "actual": "&amp;", "ok": True}],

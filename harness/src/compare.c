@@ -1,0 +1,447 @@
+/* compare.c: statistics and verdicts between pairs of variants (see compare.h), and
+ * the `pvbench compare` command that prints them through report.h's writers. */
+#include "pvbench/compare.h"
+#include "pvbench/commands.h"
+#include "pvbench/report.h"
+#include "pvbench/util.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sf_gamma.h>
+
+const char *const verdict_names[V_NVERDICT] = {
+	[V_BETTER] = "better",
+	[V_WORSE] = "worse",
+	[V_NO_CHANGE] = "no change",
+	[V_INCONCLUSIVE] = "inconclusive",
+};
+
+const char *const cmp_note_text[CMP_NNOTES] = {
+	"fewer than 5 OK samples on a side: the interval and p-value are weak",
+	"base median is not positive: no relative change; verdict from the Hodges-Lehmann "
+	"interval",
+	"direction unknown (no metrics_meta, unknown unit suffix): no better/worse verdict",
+	"Welch's t undefined (fewer than 2 samples or no variance)",
+	"too few repetitions for any change to reach significance after Holm's correction "
+	"(MDC none): add repetitions",
+};
+
+enum verdict compare_verdict(enum metric_better better, double p_adj, double lo, double hi,
+			     const struct cmp_opts *o)
+{
+	bool up = lo > 0, down = hi < 0;
+
+	if (p_adj < o->alpha && (up || down)) {
+		if (better == BETTER_UNKNOWN)
+			return V_INCONCLUSIVE;
+		return up == (better == BETTER_HIGHER) ? V_BETTER : V_WORSE;
+	}
+	if (lo >= -o->band && hi <= o->band)
+		return V_NO_CHANGE;
+	return V_INCONCLUSIVE;
+}
+
+static void set_nan_boot(struct cmp_metric *m)
+{
+	m->boot.change = m->boot.lo = m->boot.hi = NAN;
+	m->notes |= NOTE_NO_RATIO;
+}
+
+int compare_metric(const double *base, size_t nb, const double *new, size_t nn,
+		   const struct cmp_opts *o, struct cmp_metric *m)
+{
+	int rc;
+
+	m->notes = 0;
+	if ((rc = stats_summarise(base, nb, &m->base)) || (rc = stats_summarise(new, nn, &m->new)) ||
+	    (rc = stats_mann_whitney(base, nb, new, nn, &m->mw)) ||
+	    (rc = stats_hodges_lehmann(base, nb, new, nn, o->conf, &m->hl)))
+		return rc;
+	rc = stats_bootstrap_ratio(base, nb, new, nn, o->resamples, o->seed, o->conf, &m->boot);
+	if (rc == -EDOM)
+		set_nan_boot(m);
+	else if (rc)
+		return rc;
+	if (stats_welch(base, nb, new, nn, &m->welch)) {
+		m->welch.t = m->welch.df = m->welch.p = NAN;
+		m->notes |= NOTE_NO_WELCH;
+	}
+	if (nb < CMP_MIN_SAMPLES || nn < CMP_MIN_SAMPLES)
+		m->notes |= NOTE_FEW_SAMPLES;
+	m->p_holm = m->mw.p;
+	return 0;
+}
+
+static enum verdict metric_verdict(struct cmp_metric *m, const struct cmp_opts *o)
+{
+	enum verdict v;
+
+	if (m->meta.better == BETTER_UNKNOWN)
+		m->notes |= NOTE_NO_DIRECTION;
+	if (m->notes & NOTE_NO_RATIO) {
+		/* Only a clear shift away from 0 can be judged without a ratio. */
+		if (m->p_holm < o->alpha && (m->hl.lo > 0 || m->hl.hi < 0))
+			return compare_verdict(m->meta.better, m->p_holm, m->hl.lo, m->hl.hi, o);
+		return V_INCONCLUSIVE;
+	}
+	v = compare_verdict(m->meta.better, m->p_holm, m->boot.lo, m->boot.hi, o);
+	/* A percentile bootstrap of medians from fewer than 5 values can be tight by
+	 * accident: it does not establish equivalence. */
+	return v == V_NO_CHANGE && (m->notes & NOTE_FEW_SAMPLES) ? V_INCONCLUSIVE : v;
+}
+
+/* Minimum detectable change at level alpha / k, Holm's first step over k metrics;
+ * INFINITY when even complete separation of the samples could not reach it
+ * (smallest two-sided exact Mann-Whitney p = 2 / C(nb + nn, nb)). */
+static void set_mdc(struct cmp_metric *m, size_t k, const struct cmp_opts *o)
+{
+	double level = o->alpha / (k ? k : 1), mdd;
+	double pmin = 2 * exp(-gsl_sf_lnchoose(m->base.n + m->new.n, m->base.n));
+
+	m->mdc = NAN;
+	if (pmin >= level) {
+		m->mdc = INFINITY;
+		m->notes |= NOTE_UNDETECTABLE;
+	} else if (!stats_mdd(m->base.sd, m->base.n, m->new.sd, m->new.n, level, o->power,
+			      &mdd) && m->base.median > 0) {
+		m->mdc = mdd / m->base.median;
+	}
+}
+
+int compare_finish(struct cmp_metric *m, size_t nm, const struct cmp_opts *o)
+{
+	double *p = calloc(nm ? nm : 1, sizeof(*p));
+	size_t k = 0;
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < nm; i++) {
+		p[i] = m[i].mw.p;
+		k += !isnan(p[i]);
+	}
+	rc = stats_holm(p, nm, p);
+	for (size_t i = 0; !rc && i < nm; i++) {
+		m[i].p_holm = p[i];
+		set_mdc(&m[i], k, o);
+		m[i].verdict = metric_verdict(&m[i], o);
+	}
+	free(p);
+	return rc;
+}
+
+static bool wanted(const struct cmp_opts *o, const char *metric)
+{
+	return !o->metrics || fnmatch(o->metrics, metric, 0) == 0;
+}
+
+static int no_ok_runs(const struct pvb_results *r, const struct pvb_variant *v)
+{
+	char why[160];
+
+	pvb_err("'%s': variant '%s' has no OK repetitions (%s)", r->path, v->name,
+		v->nruns ? variant_excluded_str(v, why, sizeof(why)) : "no runs");
+	return -EINVAL;
+}
+
+/* Fills p->m with the metrics both sides have, in the base side's order. */
+static int pair_metrics(struct cmp_pair *p, const struct cmp_opts *o)
+{
+	const struct pvb_variant *b = p->base, *n = p->new;
+	int rc = 0;
+
+	p->m = calloc(b->nseries ? b->nseries : 1, sizeof(*p->m));
+	if (!p->m)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->nseries && !rc; i++) {
+		const struct pvb_series *sb = &b->series[i], *sn = variant_series(n, sb->metric);
+		struct cmp_metric *m = &p->m[p->nm];
+
+		if (!wanted(o, sb->metric))
+			continue;
+		if (!sn) {
+			p->only_base++;
+			continue;
+		}
+		m->name = sb->metric;
+		results_metric_meta(p->base_run, m->name, &m->meta);
+		rc = compare_metric(sb->v, sb->n, sn->v, sn->n, o, m);
+		p->nm += !rc;
+	}
+	for (size_t i = 0; i < n->nseries; i++)
+		p->only_new += wanted(o, n->series[i].metric) && !variant_series(b, n->series[i].metric);
+	return rc ? rc : compare_finish(p->m, p->nm, o);
+}
+
+static int add_pair(struct comparison *c, const struct pvb_results *br,
+		    const struct pvb_variant *b, const struct pvb_results *nr,
+		    const struct pvb_variant *n)
+{
+	struct cmp_pair *np = realloc(c->pair, (c->npair + 1) * sizeof(*np)), *p;
+
+	if (!np)
+		return -ENOMEM;
+	c->pair = np;
+	p = &c->pair[c->npair++];
+	*p = (struct cmp_pair){ .base_run = br, .new_run = nr, .base = b, .new = n };
+	if (c->opts.lenient && (!b->nstatus[PVB_OK] || !n->nstatus[PVB_OK])) {
+		c->npair--;
+		c->skipped++;
+		return 0;
+	}
+	if (!b->nstatus[PVB_OK])
+		return no_ok_runs(br, b);
+	if (!n->nstatus[PVB_OK])
+		return no_ok_runs(nr, n);
+	return pair_metrics(p, &c->opts);
+}
+
+/* Common checks once the pairs are built; counts verdicts. */
+static int finish(struct comparison *c, const char *what)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < c->npair; i++) {
+		total += c->pair[i].nm;
+		for (size_t j = 0; j < c->pair[i].nm; j++)
+			c->count[c->pair[i].m[j].verdict]++;
+	}
+	if (total || c->opts.lenient)
+		return 0;
+	if (c->opts.metrics)
+		pvb_err("no common metric matches '%s' between %s", c->opts.metrics, what);
+	else
+		pvb_err("no common metrics between %s", what);
+	return -EINVAL;
+}
+
+static int fail(struct comparison *c, int rc)
+{
+	if (rc == -ENOMEM)
+		pvb_err("out of memory");
+	comparison_free(c);
+	return rc;
+}
+
+int compare_runs(const struct pvb_results *a, const struct pvb_results *b,
+		 const struct cmp_opts *o, struct comparison *c)
+{
+	char what[600];
+	int rc = 0;
+
+	*c = (struct comparison){ .opts = *o, .emulated = a->emulated || b->emulated };
+	if (a->nvar == 1 && b->nvar == 1)
+		rc = add_pair(c, a, &a->var[0], b, &b->var[0]);
+	for (size_t i = 0; !rc && (a->nvar != 1 || b->nvar != 1) && i < a->nvar; i++) {
+		const struct pvb_variant *nv = results_variant(b, a->var[i].name);
+
+		if (nv)
+			rc = add_pair(c, a, &a->var[i], b, nv);
+	}
+	snprintf(what, sizeof(what), "'%s' and '%s'", a->path, b->path);
+	if (!rc && !c->npair && !o->lenient && !c->skipped) {
+		pvb_err("no common variants between %s", what);
+		rc = -EINVAL;
+	}
+	if (!rc)
+		rc = finish(c, what);
+	return rc ? fail(c, rc) : 0;
+}
+
+int compare_variants(const struct pvb_results *r, const char *baseline,
+		     const struct cmp_opts *o, struct comparison *c)
+{
+	const struct pvb_variant *b = baseline ? results_variant(r, baseline) : results_baseline(r);
+	char what[600];
+	int rc = 0;
+
+	*c = (struct comparison){ .opts = *o, .emulated = r->emulated };
+	if (!b) {
+		if (o->lenient)
+			return 0;
+		pvb_err("'%s': no variant named '%s'", r->path, baseline ? baseline : "(any)");
+		return -EINVAL;
+	}
+	if (r->nvar < 2) {
+		if (o->lenient)
+			return 0;
+		pvb_err("'%s' has only variant '%s': compare needs two runs or two variants",
+			r->path, b->name);
+		return -EINVAL;
+	}
+	for (size_t i = 0; !rc && i < r->nvar; i++)
+		if (&r->var[i] != b)
+			rc = add_pair(c, r, b, r, &r->var[i]);
+	snprintf(what, sizeof(what), "variant '%s' and the others in '%s'", b->name, r->path);
+	if (!rc)
+		rc = finish(c, what);
+	return rc ? fail(c, rc) : 0;
+}
+
+void comparison_free(struct comparison *c)
+{
+	for (size_t i = 0; i < c->npair; i++)
+		free(c->pair[i].m);
+	free(c->pair);
+	c->pair = NULL;
+	c->npair = 0;
+}
+
+int comparison_exit_status(const struct comparison *c)
+{
+	if (c->count[V_WORSE])
+		return 1;
+	return c->count[V_INCONCLUSIVE] ? 3 : 0;
+}
+
+const char *cmp_side_label(const struct cmp_pair *p, int new_side, char *buf, size_t len)
+{
+	const struct pvb_results *r = new_side ? p->new_run : p->base_run;
+	const struct pvb_variant *v = new_side ? p->new : p->base;
+
+	if (p->base_run == p->new_run && !p->show_run)
+		snprintf(buf, len, "%s", v->name);
+	else
+		snprintf(buf, len, "%s:%s", r->label, v->name);
+	return buf;
+}
+
+/* ---- the `pvbench compare` command ---- */
+
+static const char compare_usage[] =
+	"usage: pvbench compare [OPTIONS] BASE NEW\n"
+	"       pvbench compare [OPTIONS] RUN [--baseline NAME]\n\n"
+	"Compares two runs (variants matched by name) or the variants of one run against\n"
+	"its baseline. BASE, NEW and RUN are run directories or results.json files. Only OK\n"
+	"repetitions are compared; the others are counted in the output.\n\n"
+	"Per metric: n, median, mean, sd, CV, min, max of each side; the change of medians\n"
+	"(new / base - 1) with a 95% percentile-bootstrap interval; Mann-Whitney p\n"
+	"(exact for small samples without ties), Holm-adjusted over the pair's metrics;\n"
+	"Welch's t; the Hodges-Lehmann shift; the minimum detectable change (MDC, 80%\n"
+	"power). Verdict: better/worse when adjusted p < alpha and the interval excludes\n"
+	"0; no change when the interval lies inside +-band; otherwise inconclusive.\n\n"
+	"options:\n";
+
+static const char compare_exit[] =
+	"\nexit status: 0 no metric worse; 1 some metric worse; 3 nothing worse but some\n"
+	"inconclusive; 2 usage or input error. Formats: reports/README.md.\n";
+
+struct compare_args {
+	struct cmp_opts o;
+	const char *baseline, *format, *junit;
+	bool tap, brief, help;
+	double band_pct;
+	char *pos[3];
+	int npos;
+};
+
+static int compare_parse(int argc, char **argv, struct compare_args *a)
+{
+	const struct cli_opt opts[] = {
+		{ "--baseline", CLI_STR, &a->baseline, 0, 0, "NAME",
+		  "compare RUN's variants against variant NAME (default: its baseline)" },
+		{ "--band", CLI_DOUBLE, &a->band_pct, 0, 100, "PCT",
+		  "equivalence band in percent for \"no change\" (default 2)" },
+		{ "--alpha", CLI_DOUBLE, &a->o.alpha, 1e-6, 0.5, "A",
+		  "level for the Holm-adjusted p-values (default 0.05)" },
+		{ "--resamples", CLI_ULONG, &a->o.resamples, 10000, 10000000, "N",
+		  "bootstrap resamples (default 10000)" },
+		{ "--seed", CLI_ULONG, &a->o.seed, 0, 4294967295.0, "N",
+		  "bootstrap seed (default 1)" },
+		{ "--metrics", CLI_STR, &a->o.metrics, 0, 0, "GLOB",
+		  "only metrics whose names match the shell pattern GLOB" },
+		{ "--format", CLI_STR, &a->format, 0, 0, "FMT", "text (default), md, json or csv" },
+		{ "--brief", CLI_FLAG, &a->brief, 0, 0, NULL, "text and md: only the verdict table" },
+		{ "--junit", CLI_STR, &a->junit, 0, 0, "FILE",
+		  "also write JUnit XML: a test case per metric, \"worse\" fails" },
+		{ "--tap", CLI_FLAG, &a->tap, 0, 0, NULL, "print TAP 13 instead of a table" },
+		{ "--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help" },
+	};
+	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));
+
+	if (n >= 0 && a->help) {
+		fputs(compare_usage, stdout);
+		cli_help(stdout, opts, ARRAY_SIZE(opts));
+		fputs(compare_exit, stdout);
+		return 1;
+	}
+	a->npos = n;
+	a->o.band = a->band_pct / 100;
+	return n < 0 ? n : 0;
+}
+
+static int compare_check_args(const struct compare_args *a)
+{
+	if (a->npos < 1 || a->npos > 2) {
+		pvb_err("compare needs BASE NEW or RUN [--baseline NAME] (see 'pvbench compare "
+			"--help')");
+		return -EINVAL;
+	}
+	if (a->npos == 2 && a->baseline) {
+		pvb_err("--baseline applies to a single RUN, not to BASE NEW");
+		return -EINVAL;
+	}
+	if (!a->tap && !report_cmp_format(a->format)) {
+		pvb_err("unknown format '%s' (text, md, json or csv)", a->format);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int compare_emit(const struct compare_args *a, const struct comparison *c)
+{
+	struct rbuf o = { 0 };
+	int rc = a->tap ? report_cmp_tap(&o, c)
+			: report_cmp_format(a->format)(&o, c, a->brief ? REPORT_BRIEF : 0);
+
+	if (rc)
+		pvb_err("out of memory formatting the comparison");
+	else if (fwrite(o.sb.buf, 1, o.sb.len, stdout) != o.sb.len)
+		rc = -EIO, pvb_err("cannot write the comparison to standard output");
+	if (!rc && a->junit) {
+		sb_reset(&o.sb);
+		rc = report_cmp_junit(&o, c);
+		if (!rc && (rc = write_file_atomic(a->junit, o.sb.buf, o.sb.len)))
+			pvb_err("cannot write '%s': %s", a->junit, strerror(-rc));
+	}
+	sb_free(&o.sb);
+	return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct compare_args a = { .o = CMP_OPTS_DEFAULT, .format = "text", .band_pct = 2 };
+	struct pvb_results r[2] = { 0 };
+	struct comparison c = { 0 };
+	int rc = compare_parse(argc, argv, &a), i;
+
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (compare_check_args(&a))
+		return 2;
+	for (i = 0; i < a.npos; i++)
+		if (results_load(a.pos[i], &r[i]))
+			break;
+	if (i == 2 && !strcmp(r[0].label, r[1].label)) {
+		snprintf(r[0].label, sizeof(r[0].label), "base");
+		snprintf(r[1].label, sizeof(r[1].label), "new");
+	}
+	rc = i < a.npos ? -EINVAL
+	     : a.npos == 2 ? compare_runs(&r[0], &r[1], &a.o, &c)
+			   : compare_variants(&r[0], a.baseline, &a.o, &c);
+	if (!rc)
+		rc = compare_emit(&a, &c);
+	if (!rc)
+		rc = comparison_exit_status(&c);
+	else
+		rc = 2;
+	comparison_free(&c);
+	results_free(&r[0]);
+	results_free(&r[1]);
+	fflush(stdout);
+	return rc;
+}

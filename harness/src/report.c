@@ -1,0 +1,251 @@
+/* report.c: the `pvbench report RUN... -o DIR` command: loads runs, compares each
+ * run's variants with its baseline (and, given several runs, each run with the
+ * first), draws the charts and writes DIR/report.html and DIR/report.md. */
+#include "pvbench/commands.h"
+#include "pvbench/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RUNS 16
+
+static const char report_usage[] =
+	"usage: pvbench report RUN... -o DIR [OPTIONS]\n\n"
+	"Writes DIR/report.html (one self-contained file: charts inlined, nothing fetched,\n"
+	"every string from a guest or tool escaped), DIR/report.md (for mailing lists and\n"
+	"commit messages) and DIR/charts/ (gnuplot data, script, SVG and PNG). RUN is a run\n"
+	"directory or its results.json. Each run's variants are compared with its baseline;\n"
+	"with several runs, each run is also compared with the first (variants matched by\n"
+	"name). Statistics and verdicts are those of 'pvbench compare'.\n\noptions:\n";
+
+static const char report_exit[] =
+	"\nexit status: 0 report written; 2 usage or input error, or nothing could be\n"
+	"compared (every repetition failed, no common metrics): the report is still\n"
+	"written when the inputs could be read.\n";
+
+struct report_args {
+	const char *out;
+	double band_pct;
+	struct cmp_opts o;
+	bool help;
+	char *pos[MAX_RUNS + 1];
+	int npos;
+};
+
+static int report_parse(int argc, char **argv, struct report_args *a)
+{
+	const struct cli_opt opts[] = {
+		{ "-o", CLI_STR, &a->out, 0, 0, "DIR", "output directory (required)" },
+		{ "--band", CLI_DOUBLE, &a->band_pct, 0, 100, "PCT",
+		  "equivalence band in percent for \"no change\" (default 2)" },
+		{ "--alpha", CLI_DOUBLE, &a->o.alpha, 1e-6, 0.5, "A",
+		  "level for the Holm-adjusted p-values (default 0.05)" },
+		{ "--resamples", CLI_ULONG, &a->o.resamples, 10000, 10000000, "N",
+		  "bootstrap resamples (default 10000)" },
+		{ "--seed", CLI_ULONG, &a->o.seed, 0, 4294967295.0, "N",
+		  "bootstrap seed (default 1)" },
+		{ "--metrics", CLI_STR, &a->o.metrics, 0, 0, "GLOB",
+		  "compare only metrics whose names match GLOB" },
+		{ "--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help" },
+	};
+	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));
+
+	if (n >= 0 && a->help) {
+		fputs(report_usage, stdout);
+		cli_help(stdout, opts, ARRAY_SIZE(opts));
+		fputs(report_exit, stdout);
+		return 1;
+	}
+	if (n > MAX_RUNS) {
+		pvb_err("at most %d runs per report", MAX_RUNS);
+		return -EINVAL;
+	}
+	if (n == 0 || (n > 0 && !a->out)) {
+		pvb_err("report needs RUN... -o DIR (see 'pvbench report --help')");
+		return -EINVAL;
+	}
+	a->npos = n;
+	a->o.band = a->band_pct / 100;
+	a->o.lenient = true;
+	return n < 0 ? n : 0;
+}
+
+/* Makes run labels unique ("x", "x-2", ...) so tables and charts can tell them apart. */
+static void unique_labels(struct report *r)
+{
+	for (size_t i = 1; i < r->nruns; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(r->runs[i].label, r->runs[j].label)) {
+				char l[sizeof(r->runs[i].label)];
+
+				snprintf(l, sizeof(l), "%.50s-%d", r->runs[i].label, (int)(i + 1) & 0xff);
+				memcpy(r->runs[i].label, l, sizeof(l));
+				j = (size_t)-1; /* recheck against every earlier label */
+			}
+}
+
+static int load_runs(struct report *r, char **paths, int n)
+{
+	r->runs = calloc(n, sizeof(*r->runs));
+	if (!r->runs)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		int rc = results_load(paths[i], &r->runs[i]);
+
+		if (rc)
+			return rc;
+		r->nruns++;
+		r->emulated |= r->runs[i].emulated;
+	}
+	unique_labels(r);
+	return 0;
+}
+
+static int build_comparisons(struct report *r)
+{
+	int rc = 0;
+
+	r->cmp = calloc(2 * r->nruns, sizeof(*r->cmp));
+	if (!r->cmp)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->nruns && !rc; i++)
+		if (r->runs[i].nvar >= 2 &&
+		    !(rc = compare_variants(&r->runs[i], NULL, &r->opts, &r->cmp[r->ncmp])))
+			r->ncmp++;
+	for (size_t i = 1; i < r->nruns && !rc; i++)
+		if (!(rc = compare_runs(&r->runs[0], &r->runs[i], &r->opts, &r->cmp[r->ncmp])))
+			r->ncmp++;
+	if (rc == -ENOMEM)
+		pvb_err("out of memory comparing the runs");
+	for (size_t i = 0; i < r->ncmp && r->nruns > 1; i++)
+		for (size_t j = 0; j < r->cmp[i].npair; j++)
+			r->cmp[i].pair[j].show_run = true;
+	return rc;
+}
+
+const char *report_var_label(const struct report *r, size_t run, const char *variant,
+			     char *buf, size_t len)
+{
+	if (r->nruns > 1)
+		snprintf(buf, len, "%s:%s", r->runs[run].label, variant);
+	else
+		snprintf(buf, len, "%s", variant);
+	return buf;
+}
+
+static const char *doc_title(const struct report *r, char *buf, size_t len)
+{
+	size_t off = snprintf(buf, len, "pvbench report:");
+
+	for (size_t i = 0; i < r->nruns && off < len; i++) {
+		const char *name = rj_str(json_object_get(r->runs[i].root, "scenario"), "name");
+
+		off += snprintf(buf + off, len - off, "%s %s", i ? "," : "",
+				r->nruns > 1 ? r->runs[i].label : name ? name : r->runs[i].label);
+	}
+	return buf;
+}
+
+static int write_doc_file(const struct report *r, const struct doc_ops *ops, const char *file)
+{
+	struct rbuf o = { 0 };
+	struct doc d;
+	char path[4096], title[300];
+	int rc;
+
+	doc_init(&d, ops, &o, r->outdir);
+	ops->begin(&d, doc_title(r, title, sizeof(title)));
+	report_sections(&d, r);
+	ops->end(&d);
+	snprintf(path, sizeof(path), "%s/%s", r->outdir, file);
+	rc = o.err ? o.err : write_file_atomic(path, o.sb.buf, o.sb.len);
+	if (rc)
+		pvb_err("cannot write '%s': %s", path, strerror(-rc));
+	sb_free(&o.sb);
+	return rc;
+}
+
+/* After writing: one error line when nothing could be compared. */
+static int check_compared(const struct report *r)
+{
+	size_t ok = 0, compared = 0;
+
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t j = 0; j < r->runs[i].nvar; j++)
+			ok += r->runs[i].var[j].nstatus[PVB_OK];
+	for (size_t i = 0; i < r->ncmp; i++)
+		for (int v = 0; v < V_NVERDICT; v++)
+			compared += r->cmp[i].count[v];
+	if (!ok) {
+		pvb_err("every repetition failed (no OK repetitions in %zu runs); the report in "
+			"'%s' shows the failures",
+			r->nruns, r->outdir);
+		return -EINVAL;
+	}
+	if (r->nruns > 1 && !compared) {
+		pvb_err("no common metrics between the runs; the report is in '%s'", r->outdir);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static char *join_args(int argc, char **argv)
+{
+	struct rbuf o = { 0 };
+
+	rb_puts(&o, "pvbench");
+	for (int i = 0; i < argc; i++)
+		rb_printf(&o, " %s", argv[i]);
+	return o.err ? (sb_free(&o.sb), NULL) : o.sb.buf;
+}
+
+static void report_free(struct report *r)
+{
+	for (size_t i = 0; i < r->ncmp; i++)
+		comparison_free(&r->cmp[i]);
+	for (size_t i = 0; i < r->nruns; i++)
+		results_free(&r->runs[i]);
+	free(r->cmp);
+	free(r->runs);
+	free(r->charts);
+	free((char *)r->argv0_line);
+}
+
+static int report_write(struct report *r)
+{
+	int rc = mkdir_p(r->outdir);
+
+	if (rc) {
+		pvb_err("cannot create '%s': %s", r->outdir, strerror(-rc));
+		return rc;
+	}
+	if ((rc = report_charts(r)) || (rc = write_doc_file(r, &doc_html_ops, "report.html")) ||
+	    (rc = write_doc_file(r, &doc_md_ops, "report.md")))
+		return rc;
+	pvb_info("wrote %s/report.html, %s/report.md and %zu charts", r->outdir, r->outdir,
+		 r->ncharts);
+	return check_compared(r);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a = { .o = CMP_OPTS_DEFAULT, .band_pct = 2 };
+	struct report r = { 0 };
+	int rc = report_parse(argc, argv, &a);
+
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	r.outdir = a.out;
+	r.opts = a.o;
+	r.argv0_line = join_args(argc, argv);
+	rc = load_runs(&r, a.pos, a.npos);
+	if (rc == -ENOMEM)
+		pvb_err("out of memory loading the runs");
+	if (!rc)
+		rc = build_comparisons(&r);
+	if (!rc)
+		rc = report_write(&r);
+	report_free(&r);
+	return rc ? 2 : 0;
+}

@@ -1,0 +1,623 @@
+/* report_chart.c: gnuplot charts for `pvbench report`, as SVG and PNG under
+ * DIR/charts: per metric the median and its 95% CI per variant with every
+ * repetition beside it; latency percentiles per variant; the boot timeline; and for
+ * sweeps each metric against the swept parameter. The data (.dat) and the script
+ * (charts.gp) stay beside the images so anyone can re-render them. Every label
+ * taken from results.json is reduced to a safe character set before it reaches
+ * gnuplot, and gnuplot runs with a timeout. */
+#include "pvbench/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define GNUPLOT_TIMEOUT_S 120
+#define MAX_METRICS 256
+
+enum chart_kind { CHART_METRIC, CHART_LATENCY, CHART_BOOT, CHART_SWEEP };
+
+static const char gp_colors[][8] = { "#1f5fa8", "#d9480f", "#2b8a3e", "#862e9c",
+				     "#c92a2a", "#5c940d", "#0b7285", "#e67700" };
+
+/* Text for a gnuplot single-quoted string: letters, digits and a few harmless
+ * punctuation marks; anything else (quotes, backquotes, @, <, &, # ...) becomes '?',
+ * so labels are safe in scripts, in data files and in the SVG that gnuplot writes. */
+static const char *gp_label(char *out, size_t len, const char *in)
+{
+	static const char ok[] = " _.,:;=+-/()%";
+	size_t i = 0;
+
+	for (; in && *in && i + 1 < len && i < 60; in++, i++) {
+		unsigned char c = *in;
+		bool good = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+			    (c >= 'A' && c <= 'Z') || (c && strchr(ok, c));
+
+		out[i] = good ? c : '?';
+	}
+	out[i] = '\0';
+	return out;
+}
+
+/* File-name token: [A-Za-z0-9_-], others '_'. */
+static void file_token(char *out, size_t len, const char *in)
+{
+	size_t i = 0;
+
+	for (; *in && i + 1 < len && i < 48; in++, i++) {
+		unsigned char c = *in;
+
+		out[i] = ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+			  (c >= 'A' && c <= 'Z') || c == '-' || c == '_')
+				 ? c
+				 : '_';
+	}
+	out[i] = '\0';
+}
+
+static int add_chart(struct report *r, int kind, const char *name, const char *caption)
+{
+	struct report_chart *c = realloc(r->charts, (r->ncharts + 1) * sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	r->charts = c;
+	c = &r->charts[r->ncharts++];
+	c->kind = kind;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->caption, sizeof(c->caption), "%s", caption);
+	return 0;
+}
+
+static int write_dat(const struct report *r, const char *name, struct rbuf *dat)
+{
+	char path[4096];
+
+	if (dat->err)
+		return dat->err;
+	snprintf(path, sizeof(path), "%s/charts/%s.dat", r->outdir, name);
+	return write_file_atomic(path, dat->sb.buf ? dat->sb.buf : "", dat->sb.len);
+}
+
+static void gp_begin(struct rbuf *gp, const char *name, const char *title, const char *ylabel)
+{
+	char t[128], y[128];
+
+	rb_printf(gp, "\n# ---- %s\nreset\n", name);
+	rb_printf(gp, "set terminal svg size 760,440 font 'sans,12' noenhanced background "
+		      "rgb 'white'\nset output '%s.svg'\n",
+		  name);
+	rb_printf(gp, "set title '%s'\nset ylabel '%s'\n", gp_label(t, sizeof(t), title),
+		  gp_label(y, sizeof(y), ylabel));
+	rb_puts(gp, "set grid ytics\nset key outside bottom center horizontal\n"
+		    "set border 3\nset tics nomirror\nset format y '%.3s%c'\n");
+}
+
+static void gp_end(struct rbuf *gp, const char *name)
+{
+	rb_printf(gp, "set terminal pngcairo size 760,440 font 'sans,10' noenhanced background "
+		      "rgb 'white'\nset output '%s.png'\nreplot\nset output\n",
+		  name);
+}
+
+/* Median and its distribution-free 95% CI for one series, as "x median lo hi". */
+static void median_row(struct rbuf *dat, double x, const struct pvb_series *s)
+{
+	struct stats_summary sum;
+	double lo, hi, ach;
+
+	if (stats_summarise(s->v, s->n, &sum) || stats_median_ci(s->v, s->n, 0.95, &lo, &hi, &ach))
+		return;
+	rb_printf(dat, "%.10g %.10g %.10g %.10g\n", x, sum.median, lo, hi);
+}
+
+static void points_rows(struct rbuf *dat, double x, const struct pvb_series *s)
+{
+	for (size_t k = 0; k < s->n; k++)
+		rb_printf(dat, "%.4f %.10g\n", x + 0.22 + 0.05 * ((int)(k % 3) - 1), s->v[k]);
+}
+
+static const char *metric_title(const struct report *r, const char *metric, char *buf,
+				size_t len, const char **unit)
+{
+	struct metric_meta m = { "", BETTER_UNKNOWN, false };
+
+	for (size_t i = 0; i < r->nruns; i++)
+		if (json_object_get(json_object_get(r->runs[i].root, "metrics_meta"), metric) ||
+		    i + 1 == r->nruns)
+			results_metric_meta(&r->runs[i], metric, &m);
+	*unit = m.unit;
+	snprintf(buf, len, "%s (%s%s%s)", metric, m.unit, *m.unit ? ", " : "",
+		 m.better == BETTER_UNKNOWN ? "direction unknown"
+		 : m.better == BETTER_HIGHER ? "higher is better"
+					     : "lower is better");
+	return buf;
+}
+
+static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, size_t idx)
+{
+	struct rbuf med = { 0 }, pts = { 0 }, tics = { 0 };
+	char name[96], tok[48], title[200], lab[80], cap[512];
+	const char *unit = "";
+	int x = 0, rc;
+
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t j = 0; j < r->runs[i].nvar; j++) {
+			const struct pvb_series *s = variant_series(&r->runs[i].var[j], metric);
+
+			if (!s)
+				continue;
+			median_row(&med, x, s);
+			points_rows(&pts, x, s);
+			report_var_label(r, i, r->runs[i].var[j].name, cap, sizeof(cap));
+			rb_printf(&tics, "%s'%s' %d", x ? ", " : "", gp_label(lab, sizeof(lab), cap), x);
+			x++;
+		}
+	file_token(tok, sizeof(tok), metric);
+	snprintf(name, sizeof(name), "m%02zu-%s", idx, tok);
+	rb_puts(&med, "\n\n");
+	rb_putn(&med, pts.sb.buf ? pts.sb.buf : "", pts.sb.len);
+	rc = x ? write_dat(r, name, &med) : 0;
+	if (x && !rc && !tics.err) {
+		metric_title(r, metric, title, sizeof(title), &unit);
+		gp_begin(gp, name, title, unit);
+		rb_printf(gp, "set xtics (%s)%s\nset xrange [-0.6:%d.6]\n", tics.sb.buf,
+			  x > 5 ? " rotate by -30" : "", x - 1);
+		rb_printf(gp, "plot '%s.dat' index 0 using 1:2:3:4 with yerrorbars pt 7 ps 1.3 "
+			      "lw 2 lc rgb '%s' title 'median, 95%% CI', '' index 1 using 1:2 "
+			      "with points pt 6 ps 0.9 lc rgb '#777777' title 'repetitions'\n",
+			  name, gp_colors[0]);
+		gp_end(gp, name);
+		snprintf(cap, sizeof(cap), "%s: median per variant with its 95%% confidence "
+					   "interval, each repetition as a point beside it", title);
+		rc = add_chart(r, CHART_METRIC, name, cap);
+	}
+	sb_free(&med.sb);
+	sb_free(&pts.sb);
+	sb_free(&tics.sb);
+	return rc;
+}
+
+/* "read_clat_p99_9_ns" -> prefix "read_clat", pct 99.9, unit "ns". */
+static bool parse_percentile(const char *m, char *prefix, size_t plen, double *pct,
+			     const char **unit)
+{
+	static const char *const units[] = { "_ns", "_us", "_ms", "_s" };
+	const char *p = strstr(m, "_p"), *last = NULL, *u;
+	char num[16];
+	size_t n = 0;
+
+	for (; p; p = strstr(p + 1, "_p"))
+		if (p[2] >= '0' && p[2] <= '9')
+			last = p;
+	if (!last)
+		return false;
+	for (u = last + 2; *u && ((*u >= '0' && *u <= '9') || (*u == '_' && u[1] >= '0' &&
+							       u[1] <= '9'));
+	     u++)
+		if (n + 1 < sizeof(num))
+			num[n++] = *u == '_' ? '.' : *u;
+	num[n] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(u, units[i])) {
+			*pct = atof(num);
+			*unit = units[i] + 1;
+			snprintf(prefix, plen, "%.*s", (int)(last - m), m);
+			return *pct > 0 && *pct < 100;
+		}
+	return false;
+}
+
+struct pct_group {
+	char prefix[96];
+	const char *unit;
+	const char *metric[16];
+	double pct[16];
+	size_t n;
+};
+
+static void group_add(struct pct_group *g, const char *metric, double pct)
+{
+	size_t i = g->n;
+
+	if (g->n == ARRAY_SIZE(g->metric))
+		return;
+	for (; i > 0 && g->pct[i - 1] > pct; i--) { /* keep ascending */
+		g->pct[i] = g->pct[i - 1];
+		g->metric[i] = g->metric[i - 1];
+	}
+	g->pct[i] = pct;
+	g->metric[i] = metric;
+	g->n++;
+}
+
+static void latency_series(const struct report *r, const struct pct_group *g, struct rbuf *dat,
+			   struct rbuf *plot, const char *name)
+{
+	char lab[80], cap[160];
+	int k = 0;
+
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t j = 0; j < r->runs[i].nvar; j++) {
+			const struct pvb_variant *v = &r->runs[i].var[j];
+			size_t rows = 0;
+
+			for (size_t q = 0; q < g->n; q++) {
+				const struct pvb_series *s = variant_series(v, g->metric[q]);
+
+				if (!s)
+					continue;
+				median_row(dat, q, s);
+				rows++;
+			}
+			if (!rows)
+				continue;
+			rb_puts(dat, "\n\n");
+			report_var_label(r, i, v->name, cap, sizeof(cap));
+			rb_printf(plot, "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines lw 2 "
+					"pt 7 lc rgb '%s' title '%s'",
+				  k ? ", " : "plot ", name, k, gp_colors[k % ARRAY_SIZE(gp_colors)],
+				  gp_label(lab, sizeof(lab), cap));
+			k++;
+		}
+}
+
+static int chart_latency(struct report *r, struct rbuf *gp, const struct pct_group *g, size_t idx)
+{
+	struct rbuf dat = { 0 }, plot = { 0 };
+	char name[96], tok[48], title[200], cap[512];
+	int rc = 0;
+
+	file_token(tok, sizeof(tok), g->prefix);
+	snprintf(name, sizeof(name), "lat%02zu-%s", idx, tok);
+	latency_series(r, g, &dat, &plot, name);
+	if (plot.sb.len && !plot.err && !(rc = write_dat(r, name, &dat))) {
+		snprintf(title, sizeof(title), "%s percentiles (%s)", g->prefix, g->unit);
+		gp_begin(gp, name, title, g->unit);
+		rb_puts(gp, "set logscale y\nset xtics (");
+		for (size_t q = 0; q < g->n; q++)
+			rb_printf(gp, "%s'p%g' %zu", q ? ", " : "", g->pct[q], q);
+		rb_printf(gp, ")\nset xrange [-0.3:%zu.3]\n%s\n", g->n - 1, plot.sb.buf);
+		gp_end(gp, name);
+		snprintf(cap, sizeof(cap), "%s: median of each percentile per variant with its "
+					   "95%% confidence interval (log scale)", title);
+		rc = add_chart(r, CHART_LATENCY, name, cap);
+	}
+	sb_free(&dat.sb);
+	sb_free(&plot.sb);
+	return rc;
+}
+
+static int latency_charts(struct report *r, struct rbuf *gp, const char **metrics, size_t nm)
+{
+	struct pct_group *g = calloc(32, sizeof(*g));
+	size_t ng = 0;
+	int rc = 0;
+
+	if (!g)
+		return -ENOMEM;
+	for (size_t i = 0; i < nm; i++) {
+		char prefix[96];
+		const char *unit;
+		double pct;
+		size_t k = 0;
+
+		if (!parse_percentile(metrics[i], prefix, sizeof(prefix), &pct, &unit))
+			continue;
+		while (k < ng && (strcmp(g[k].prefix, prefix) || strcmp(g[k].unit, unit)))
+			k++;
+		if (k == ng && ng == 32)
+			continue;
+		if (k == ng) {
+			snprintf(g[ng].prefix, sizeof(g[ng].prefix), "%s", prefix);
+			g[ng++].unit = unit;
+		}
+		group_add(&g[k], metrics[i], pct);
+	}
+	for (size_t k = 0; k < ng && !rc; k++)
+		if (g[k].n >= 2)
+			rc = chart_latency(r, gp, &g[k], k);
+	free(g);
+	return rc;
+}
+
+struct stage {
+	const char *name;
+	double t;
+};
+
+static int cmp_stage(const void *a, const void *b)
+{
+	double x = ((const struct stage *)a)->t, y = ((const struct stage *)b)->t;
+
+	return (x > y) - (x < y);
+}
+
+/* One data block per boot: "seconds row 'stage'" in time order. */
+static bool boot_block(struct rbuf *dat, json_t *timeline, int y)
+{
+	struct stage st[32];
+	size_t n = 0;
+	const char *key;
+	json_t *v;
+	char lab[80];
+
+	json_object_foreach(timeline, key, v)
+		if (json_is_number(v) && n < ARRAY_SIZE(st))
+			st[n++] = (struct stage){ key, json_number_value(v) };
+	if (!n)
+		return false;
+	qsort(st, n, sizeof(*st), cmp_stage);
+	for (size_t i = 0; i < n; i++)
+		rb_printf(dat, "%.6g %d \"%s\"\n", st[i].t, y, gp_label(lab, sizeof(lab), st[i].name));
+	rb_puts(dat, "\n\n");
+	return true;
+}
+
+static int boot_blocks(const struct report *r, struct rbuf *dat, struct rbuf *tics)
+{
+	char lab[80], buf[160];
+	int y = 0;
+
+	for (size_t i = 0; i < r->nruns; i++) {
+		json_t *boots = json_object_get(r->runs[i].root, "boots"), *b;
+		size_t k;
+
+		json_array_foreach(boots, k, b) {
+			if (!boot_block(dat, json_object_get(b, "timeline"), y))
+				continue;
+			snprintf(buf, sizeof(buf), "%s%sboot %d", r->nruns > 1 ? r->runs[i].label : "",
+				 r->nruns > 1 ? " " : "", (int)rj_num(b, "boot", k + 1));
+			rb_printf(tics, "%s'%s' %d", y ? ", " : "", gp_label(lab, sizeof(lab), buf), y);
+			y++;
+		}
+	}
+	return y;
+}
+
+static int chart_boot(struct report *r, struct rbuf *gp)
+{
+	struct rbuf dat = { 0 }, tics = { 0 };
+	const char *name = "boot-timeline";
+	int rows = boot_blocks(r, &dat, &tics), rc = 0;
+
+	if (rows && !tics.err && !(rc = write_dat(r, name, &dat))) {
+		gp_begin(gp, name, "Boot timeline: when each stage was reached", "");
+		rb_printf(gp, "set xlabel 'seconds since QEMU start'\nset ytics (%s)\n"
+			      "set yrange [-0.7:%d.9]\nset xrange [0:*]\nunset key\nplot ",
+			  tics.sb.buf, rows - 1);
+		for (int y = 0; y < rows; y++)
+			rb_printf(gp, "%s'%s.dat' index %d using 1:2 with linespoints pt 7 lw 2 lc rgb "
+				      "'%s', '' index %d using 1:2:3 with labels rotate by 35 left "
+				      "offset 0.3,0.5 font ',8'",
+				  y ? ", " : "", name, y, gp_colors[y % ARRAY_SIZE(gp_colors)], y);
+		rb_puts(gp, "\n");
+		gp_end(gp, name);
+		rc = add_chart(r, CHART_BOOT, name,
+			       "Boot timeline: seconds from QEMU start until each stage, per boot");
+	}
+	sb_free(&dat.sb);
+	sb_free(&tics.sb);
+	return rc;
+}
+
+static json_t *variant_obj(const struct pvb_results *run, const char *name)
+{
+	json_t *vars = json_object_get(run->root, "variants"), *v;
+	size_t i;
+
+	json_array_foreach(vars, i, v)
+		if (rj_str(v, "name") && !strcmp(rj_str(v, "name"), name))
+			return v;
+	return NULL;
+}
+
+static bool override_num(const struct pvb_results *run, size_t j, const char *key, double *x)
+{
+	const char *s = rj_str(json_object_get(variant_obj(run, run->var[j].name), "overrides"), key);
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	*x = strtod(s, &end);
+	return !*end && isfinite(*x);
+}
+
+/* The override key every variant sets to a number, with >= 3 distinct values. */
+static const char *sweep_key(const struct pvb_results *run, double *vals)
+{
+	json_t *first = run->nvar ? variant_obj(run, run->var[0].name) : NULL, *v;
+	const char *key;
+
+	json_object_foreach(json_object_get(first, "overrides"), key, v) {
+		size_t j, distinct = 0;
+
+		for (j = 0; j < run->nvar && override_num(run, j, key, &vals[j]); j++) {
+			size_t k = 0;
+
+			while (k < j && vals[k] != vals[j])
+				k++;
+			distinct += k == j;
+		}
+		if (j == run->nvar && distinct >= 3)
+			return key;
+	}
+	return NULL;
+}
+
+static int chart_sweep(struct report *r, struct rbuf *gp, size_t run, const char *key,
+		       const double *vals, const char *metric, size_t idx)
+{
+	const struct pvb_results *res = &r->runs[run];
+	struct rbuf med = { 0 }, pts = { 0 };
+	char name[96], tok[48], title[300], mt[200], xl[80], cap[512];
+	double lo = INFINITY, hi = 0;
+	const char *unit;
+	int rc = 0;
+	size_t used = 0;
+
+	for (size_t j = 0; j < res->nvar; j++) {
+		const struct pvb_series *s = variant_series(&res->var[j], metric);
+
+		if (!s)
+			continue;
+		median_row(&med, vals[j], s);
+		points_rows(&pts, vals[j] - 0.22, s); /* points_rows offsets by 0.22 +- 0.05 */
+		lo = fmin(lo, vals[j]);
+		hi = fmax(hi, vals[j]);
+		used++;
+	}
+	file_token(tok, sizeof(tok), metric);
+	snprintf(name, sizeof(name), "sweep%zu-%02zu-%s", run, idx, tok);
+	rb_puts(&med, "\n\n");
+	rb_putn(&med, pts.sb.buf ? pts.sb.buf : "", pts.sb.len);
+	if (used >= 3 && !(rc = write_dat(r, name, &med))) {
+		metric_title(r, metric, mt, sizeof(mt), &unit);
+		snprintf(title, sizeof(title), "%s against %s", mt, key);
+		gp_begin(gp, name, title, unit);
+		rb_printf(gp, "set xlabel '%s'\nunset key\n%s", gp_label(xl, sizeof(xl), key),
+			  lo > 0 && hi / lo >= 8 ? "set logscale x 2\n" : "");
+		rb_printf(gp, "plot '%s.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc "
+			      "rgb '%s', '' index 1 using 1:2 with points pt 6 lc rgb '#777777'\n",
+			  name, gp_colors[0]);
+		gp_end(gp, name);
+		snprintf(cap, sizeof(cap), "%s: median with 95%% CI per value, repetitions as "
+					   "points (%s)", title, res->label);
+		rc = add_chart(r, CHART_SWEEP, name, cap);
+	}
+	sb_free(&med.sb);
+	sb_free(&pts.sb);
+	return rc;
+}
+
+static int sweep_charts(struct report *r, struct rbuf *gp, const char **metrics, size_t nm)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < r->nruns && !rc; i++) {
+		double *vals = calloc(r->runs[i].nvar + 1, sizeof(*vals));
+		const char *key = vals ? sweep_key(&r->runs[i], vals) : NULL;
+
+		if (!vals)
+			return -ENOMEM;
+		for (size_t m = 0; key && m < nm && !rc; m++)
+			rc = chart_sweep(r, gp, i, key, vals, metrics[m], m);
+		free(vals);
+	}
+	return rc;
+}
+
+static size_t metric_union(const struct report *r, const char **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t j = 0; j < r->runs[i].nvar; j++)
+			for (size_t k = 0; k < r->runs[i].var[j].nseries; k++) {
+				const char *m = r->runs[i].var[j].series[k].metric;
+				size_t q = 0;
+
+				while (q < n && strcmp(out[q], m))
+					q++;
+				if (q == n && n < MAX_METRICS)
+					out[n++] = m;
+			}
+	return n;
+}
+
+/* Runs gnuplot on charts.gp in dir, output to gnuplot.log; kills it on timeout. */
+static int run_gnuplot(const char *dir)
+{
+	int status = 0, waited;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int log, null = open("/dev/null", O_RDONLY);
+
+		if (chdir(dir) == 0 &&
+		    (log = open("gnuplot.log", O_WRONLY | O_CREAT | O_TRUNC, 0644)) >= 0) {
+			dup2(null, 0);
+			dup2(log, 1);
+			dup2(log, 2);
+			execlp("gnuplot", "gnuplot", "charts.gp", (char *)NULL);
+		}
+		_exit(127);
+	}
+	for (waited = 0; waited < GNUPLOT_TIMEOUT_S * 20; waited++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(50000);
+	}
+	if (waited == GNUPLOT_TIMEOUT_S * 20) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return -ETIMEDOUT;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -EINTR;
+}
+
+static int gnuplot_result(const char *dir, int rc)
+{
+	if (rc == 127)
+		pvb_warn("gnuplot not found (install gnuplot-nox): the report has no charts");
+	else if (rc == -ETIMEDOUT)
+		pvb_warn("gnuplot took longer than %d s and was killed: see '%s/gnuplot.log'",
+			 GNUPLOT_TIMEOUT_S, dir);
+	else if (rc)
+		pvb_warn("gnuplot failed (%d): see '%s/gnuplot.log'", rc, dir);
+	return 0;
+}
+
+static int build_charts(struct report *r, struct rbuf *gp)
+{
+	const char **metrics = calloc(MAX_METRICS, sizeof(*metrics));
+	size_t nm;
+	int rc = 0;
+
+	if (!metrics)
+		return -ENOMEM;
+	nm = metric_union(r, metrics);
+	for (size_t i = 0; i < nm && !rc; i++)
+		rc = chart_metric(r, gp, metrics[i], i);
+	if (!rc)
+		rc = latency_charts(r, gp, metrics, nm);
+	if (!rc)
+		rc = chart_boot(r, gp);
+	if (!rc)
+		rc = sweep_charts(r, gp, metrics, nm);
+	free(metrics);
+	return rc;
+}
+
+int report_charts(struct report *r)
+{
+	char dir[4096], path[4200];
+	struct rbuf gp = { 0 };
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/charts", r->outdir);
+	if ((rc = mkdir_p(dir))) {
+		pvb_err("cannot create '%s': %s", dir, strerror(-rc));
+		return rc;
+	}
+	rb_puts(&gp, "# charts.gp: written by pvbench report; re-render with 'gnuplot charts.gp'"
+		     " in this directory\n");
+	rc = build_charts(r, &gp);
+	if (!rc)
+		rc = gp.err;
+	snprintf(path, sizeof(path), "%s/charts.gp", dir);
+	if (!rc && (rc = write_file_atomic(path, gp.sb.buf, gp.sb.len)))
+		pvb_err("cannot write '%s': %s", path, strerror(-rc));
+	else if (rc)
+		pvb_err("cannot write the charts in '%s': %s", dir, strerror(-rc));
+	sb_free(&gp.sb);
+	if (rc || !r->ncharts)
+		return rc;
+	return gnuplot_result(dir, run_gnuplot(dir));
+}

@@ -1,0 +1,439 @@
+/* report_sections.c: the sections of `pvbench report`, written once through the
+ * document backends (HTML, Markdown): summary verdicts, charts, comparisons,
+ * environment, evidence that each feature took effect, method, failures with
+ * console excerpts, and how to reproduce. Every string from results.json is raw
+ * here; the backend escapes it. */
+#include "pvbench/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N 48
+#define CONSOLE_LINES 60
+
+static const char *const chart_group[] = { "Per metric", "Latency percentiles",
+					   "Boot timeline", "Sweeps" };
+
+static void heading_run(struct doc *d, const struct report *r, size_t i, const char *what)
+{
+	char t[300];
+
+	if (r->nruns == 1 && !what)
+		return;
+	snprintf(t, sizeof(t), "%s%s%s", what ? what : "", what && r->nruns > 1 ? ": " : "",
+		 r->nruns > 1 ? r->runs[i].label : "");
+	d->ops->heading(d, 3, t);
+}
+
+static void sec_banners(struct doc *d, const struct report *r)
+{
+	if (r->emulated)
+		d->ops->banner(d, "Measured under TCG emulation (environment.emulated): timings "
+				  "show relative behaviour under emulation, not hardware speed.");
+	for (size_t i = 0; i < r->nruns; i++)
+		if (!json_is_true(json_object_get(r->runs[i].root, "complete"))) {
+			char t[300];
+
+			snprintf(t, sizeof(t), "Run '%s' is incomplete (interrupted or still "
+					       "running): it holds only the repetitions that finished.",
+				 r->runs[i].label);
+			d->ops->banner(d, t);
+		}
+}
+
+static void summary_rows(struct doc *d, const struct comparison *c)
+{
+	for (size_t i = 0; i < c->npair; i++) {
+		const struct cmp_pair *p = &c->pair[i];
+		char b[160], n[160], t[330];
+
+		snprintf(t, sizeof(t), "%s -> %s", cmp_side_label(p, 0, b, sizeof(b)),
+			 cmp_side_label(p, 1, n, sizeof(n)));
+		for (size_t j = 0; j < p->nm; j++) {
+			const struct cmp_metric *m = &p->m[j];
+			char ch[N], lo[N], hi[N], ci[3 * N], pv[N];
+			const char *row[] = { t, m->name, verdict_names[m->verdict],
+					      fmt_pct(ch, N, m->boot.change), ci, fmt_p(pv, N, m->p_holm) };
+
+			snprintf(ci, sizeof(ci), "[%s, %s]", fmt_pct(lo, N, m->boot.lo),
+				 fmt_pct(hi, N, m->boot.hi));
+			doc_row(d, row, verdict_class[m->verdict]);
+		}
+	}
+}
+
+static void sec_summary(struct doc *d, const struct report *r)
+{
+	static const char *const head[] = { "comparison", "metric", "verdict",
+					    "change",	  "95% CI", "p (Holm)" };
+	size_t count[V_NVERDICT] = { 0 }, total = 0;
+
+	d->ops->heading(d, 2, "Summary");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const json_t *sc = json_object_get(r->runs[i].root, "scenario");
+
+		doc_paraf(d, "Run %s: scenario %s, workload %s, started %s, %zu variants.",
+			  r->runs[i].label, rj_str(sc, "name") ?: "?", rj_str(sc, "workload") ?: "?",
+			  rj_str(r->runs[i].root, "started_at") ?: "?", r->runs[i].nvar);
+	}
+	for (size_t i = 0; i < r->ncmp; i++)
+		for (int v = 0; v < V_NVERDICT; v++)
+			count[v] += r->cmp[i].count[v], total += r->cmp[i].count[v];
+	if (!total) {
+		d->ops->para(d, "Nothing was compared: no pair of variants has OK repetitions of "
+				"a common metric (see Failures).");
+		return;
+	}
+	doc_table(d, ARRAY_SIZE(head), head, 0x38);
+	for (size_t i = 0; i < r->ncmp; i++)
+		summary_rows(d, &r->cmp[i]);
+	doc_table_end(d);
+	doc_paraf(d, "%zu better, %zu worse, %zu no change, %zu inconclusive.", count[V_BETTER],
+		  count[V_WORSE], count[V_NO_CHANGE], count[V_INCONCLUSIVE]);
+}
+
+static void sec_charts(struct doc *d, const struct report *r)
+{
+	int kind = -1;
+
+	if (!r->ncharts)
+		return;
+	d->ops->heading(d, 2, "Charts");
+	for (size_t i = 0; i < r->ncharts; i++) {
+		const struct report_chart *c = &r->charts[i];
+
+		if (c->kind != kind && c->kind >= 0 && c->kind < (int)ARRAY_SIZE(chart_group))
+			d->ops->heading(d, 3, chart_group[c->kind]);
+		kind = c->kind;
+		d->ops->chart(d, c->name, c->caption);
+	}
+}
+
+static void sec_comparisons(struct doc *d, const struct report *r)
+{
+	d->ops->heading(d, 2, "Comparisons");
+	for (size_t i = 0; i < r->ncmp; i++) {
+		const struct comparison *c = &r->cmp[i];
+
+		if (c->skipped)
+			doc_paraf(d, "%zu pairs left out: a side has no OK repetitions (see "
+				     "Failures).",
+				  c->skipped);
+		if (c->npair)
+			report_cmp_doc(d, c, REPORT_NESTED);
+	}
+	if (!r->ncmp)
+		d->ops->para(d, "No comparison: every run has a single variant.");
+}
+
+/* key -> value rows of a JSON object, nested objects flattened as "a.b". */
+static void flatten(struct doc *d, const char *prefix, json_t *obj)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		char k[256], num[N], *dump = NULL;
+		const char *val = num;
+
+		snprintf(k, sizeof(k), "%s%s%s", prefix, *prefix ? "." : "", key);
+		if (json_is_object(v)) {
+			flatten(d, k, v);
+			continue;
+		}
+		if (json_is_string(v))
+			val = json_string_value(v);
+		else if (json_is_number(v))
+			snprintf(num, N, "%.15g", json_number_value(v));
+		else
+			val = dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		doc_row(d, (const char *const[]){ k, val ? val : "" }, NULL);
+		free(dump);
+	}
+}
+
+static void sec_environment(struct doc *d, const struct report *r)
+{
+	static const char *const head[] = { "key", "value" };
+	static const char *const top[] = { "command", "started_at", "finished_at" };
+
+	d->ops->heading(d, 2, "Environment");
+	for (size_t i = 0; i < r->nruns; i++) {
+		json_t *root = r->runs[i].root;
+
+		heading_run(d, r, i, NULL);
+		doc_table(d, 2, head, 0);
+		flatten(d, "tool", json_object_get(root, "tool"));
+		for (size_t k = 0; k < ARRAY_SIZE(top); k++)
+			doc_row(d, (const char *const[]){ top[k], rj_str(root, top[k]) }, NULL);
+		doc_row(d,
+			(const char *const[]){ "complete",
+					       json_is_true(json_object_get(root, "complete")) ? "true"
+											       : "false" },
+			NULL);
+		flatten(d, "", json_object_get(root, "environment"));
+		doc_table_end(d);
+	}
+}
+
+struct check_tally {
+	const char *key, *expected;
+	char actual[200];
+	size_t ok, total;
+};
+
+static void tally_check(struct check_tally *t, size_t *n, size_t max, json_t *c)
+{
+	const char *key = rj_str(c, "key") ?: "?", *exp = rj_str(c, "expected") ?: "";
+	const char *act = rj_str(c, "actual") ?: "";
+	char q[160];
+	size_t i = 0;
+
+	while (i < *n && (strcmp(t[i].key, key) || strcmp(t[i].expected, exp)))
+		i++;
+	if (i == *n) {
+		if (*n == max)
+			return;
+		t[(*n)++] = (struct check_tally){ .key = key, .expected = exp };
+	}
+	t[i].total++;
+	t[i].ok += json_is_true(json_object_get(c, "ok"));
+	snprintf(q, sizeof(q), "'%s'", act);
+	if (!strstr(t[i].actual, q))
+		snprintf(t[i].actual + strlen(t[i].actual), sizeof(t[i].actual) - strlen(t[i].actual),
+			 "%s%s", *t[i].actual ? ", " : "", q);
+}
+
+static void variant_checks(struct doc *d, const struct pvb_results *run, const char *variant)
+{
+	static const char *const head[] = { "check", "expected", "actual (seen)", "held" };
+	struct check_tally t[32];
+	json_t *runs = json_object_get(run->root, "runs"), *rr, *c;
+	size_t n = 0, i, k;
+
+	json_array_foreach(runs, i, rr) {
+		if (!rj_str(rr, "variant") || strcmp(rj_str(rr, "variant"), variant))
+			continue;
+		json_array_foreach(json_object_get(json_object_get(rr, "evidence"), "checks"), k, c)
+			tally_check(t, &n, ARRAY_SIZE(t), c);
+	}
+	if (!n) {
+		d->ops->para(d, "No expectations were declared or checked for this variant: "
+				"nothing shows that it took effect.");
+		return;
+	}
+	doc_table(d, ARRAY_SIZE(head), head, 0x8);
+	for (i = 0; i < n; i++) {
+		char held[N];
+
+		snprintf(held, N, "%zu/%zu", t[i].ok, t[i].total);
+		doc_row(d, (const char *const[]){ t[i].key, t[i].expected, t[i].actual, held },
+			t[i].ok == t[i].total ? "v-better" : "v-worse");
+	}
+	doc_table_end(d);
+}
+
+/* Evidence values and log lines of the variant's first OK repetition. */
+static void variant_values(struct doc *d, const struct pvb_results *run, const char *variant)
+{
+	static const char *const head[] = { "evidence value", "content" };
+	json_t *runs = json_object_get(run->root, "runs"), *rr, *ev = NULL, *l;
+	struct rbuf lines = { 0 };
+	size_t i;
+
+	json_array_foreach(runs, i, rr)
+		if (rj_str(rr, "variant") && !strcmp(rj_str(rr, "variant"), variant) &&
+		    pvb_status_parse(rj_str(rr, "status")) == PVB_OK) {
+			ev = json_object_get(rr, "evidence");
+			break;
+		}
+	if (json_object_size(json_object_get(ev, "values"))) {
+		doc_table(d, 2, head, 0);
+		flatten(d, "", json_object_get(ev, "values"));
+		doc_table_end(d);
+	}
+	json_array_foreach(json_object_get(ev, "log_lines"), i, l)
+		if (json_is_string(l) && i < 20)
+			rb_printf(&lines, "%s\n", json_string_value(l));
+	if (lines.sb.len && !lines.err) {
+		d->ops->para(d, "Log lines (first OK repetition):");
+		d->ops->pre(d, lines.sb.buf);
+	}
+	sb_free(&lines.sb);
+}
+
+static void kv_para(struct doc *d, const char *what, json_t *obj)
+{
+	struct rbuf o = { 0 };
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v)
+		rb_printf(&o, "%s%s = %s", o.sb.len ? ", " : "", key,
+			  json_is_string(v) ? json_string_value(v) : "(not a string)");
+	if (o.sb.len && !o.err)
+		doc_paraf(d, "%s: %s.", what, o.sb.buf);
+	sb_free(&o.sb);
+}
+
+static void sec_evidence(struct doc *d, const struct report *r)
+{
+	d->ops->heading(d, 2, "Evidence that each feature took effect");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct pvb_results *run = &r->runs[i];
+
+		for (size_t j = 0; j < run->nvar; j++) {
+			json_t *vars = json_object_get(run->root, "variants"), *v;
+			char t[300];
+			size_t k;
+
+			report_var_label(r, i, run->var[j].name, t, sizeof(t));
+			d->ops->heading(d, 3, t);
+			json_array_foreach(vars, k, v)
+				if (rj_str(v, "name") && !strcmp(rj_str(v, "name"), run->var[j].name)) {
+					kv_para(d, "Overrides", json_object_get(v, "overrides"));
+					kv_para(d, "Expected", json_object_get(v, "expect"));
+				}
+			variant_checks(d, run, run->var[j].name);
+			variant_values(d, run, run->var[j].name);
+		}
+	}
+}
+
+static void sec_method(struct doc *d, const struct report *r)
+{
+	struct rbuf m = { 0 };
+
+	d->ops->heading(d, 2, "Method");
+	for (size_t i = 0; i < r->nruns; i++) {
+		json_t *sc = json_object_get(r->runs[i].root, "scenario"), *rr;
+		struct rbuf order = { 0 };
+		size_t k;
+
+		heading_run(d, r, i, NULL);
+		doc_paraf(d, "Scenario %s (%s), workload %s: %.0f repetitions per variant, order "
+			     "%s, seed %.0f.",
+			  rj_str(sc, "name") ?: "?", rj_str(sc, "file") ?: "?",
+			  rj_str(sc, "workload") ?: "?", rj_num(sc, "repetitions", NAN),
+			  rj_str(sc, "order") ?: "?", rj_num(sc, "seed", NAN));
+		kv_para(d, "Workload parameters", json_object_get(sc, "params"));
+		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
+			if (k < 64)
+				rb_printf(&order, "%s%.0f:%s#%.0f", k ? " " : "", rj_num(rr, "seq", 0),
+					  rj_str(rr, "variant") ?: "?", rj_num(rr, "rep", 0));
+		if (order.sb.len && !order.err)
+			doc_paraf(d, "Execution order (seq:variant#rep): %s%s", order.sb.buf,
+				  k > 64 ? " ..." : ".");
+		sb_free(&order.sb);
+	}
+	report_cmp_method(&m, &r->opts);
+	if (!m.err)
+		d->ops->para(d, m.sb.buf);
+	sb_free(&m.sb);
+	d->ops->para(d, "Chart intervals are per variant: the distribution-free confidence "
+			"interval of the median from order statistics (binomial), or [min, max] "
+			"when there are fewer than 6 repetitions (confidence 1 - 2^(1-n)).");
+}
+
+static void failure_detail(struct doc *d, const struct report *r, size_t i, json_t *rr)
+{
+	const char *console = rj_str(rr, "console_excerpt");
+	json_t *c;
+	size_t k;
+	char t[300];
+
+	snprintf(t, sizeof(t), "%s%s%s rep %.0f: %s", r->nruns > 1 ? r->runs[i].label : "",
+		 r->nruns > 1 ? ":" : "", rj_str(rr, "variant") ?: "?", rj_num(rr, "rep", 0),
+		 rj_str(rr, "status") ?: "?");
+	d->ops->heading(d, 4, t);
+	json_array_foreach(json_object_get(json_object_get(rr, "evidence"), "checks"), k, c)
+		if (!json_is_true(json_object_get(c, "ok")))
+			doc_paraf(d, "Check %s failed: expected '%s', actual '%s'.",
+				  rj_str(c, "key") ?: "?", rj_str(c, "expected") ?: "",
+				  rj_str(c, "actual") ?: "");
+	if (console && *console) {
+		d->ops->para(d, "Console excerpt:");
+		d->ops->pre(d, tail_lines(console, strlen(console), CONSOLE_LINES));
+	}
+}
+
+static void failure_rows(struct doc *d, const struct report *r, size_t i)
+{
+	json_t *rr;
+	size_t k;
+
+	json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr) {
+		char rep[N], seq[N];
+
+		if (pvb_status_parse(rj_str(rr, "status")) == PVB_OK)
+			continue;
+		snprintf(rep, N, "%.0f", rj_num(rr, "rep", 0));
+		snprintf(seq, N, "%.0f", rj_num(rr, "seq", 0));
+		doc_row(d,
+			(const char *const[]){ r->runs[i].label, rj_str(rr, "variant"), rep, seq,
+					       rj_str(rr, "status"), rj_str(rr, "reason") },
+			"v-worse");
+	}
+}
+
+static void sec_failures(struct doc *d, const struct report *r)
+{
+	static const char *const head[] = { "run", "variant", "rep", "seq", "status", "reason" };
+	size_t n = 0;
+
+	d->ops->heading(d, 2, "Failures");
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t j = 0; j < r->runs[i].nvar; j++)
+			n += variant_excluded(&r->runs[i].var[j]);
+	if (!n) {
+		d->ops->para(d, "Every repetition finished OK.");
+		return;
+	}
+	doc_table(d, ARRAY_SIZE(head), head, 0xc);
+	for (size_t i = 0; i < r->nruns; i++)
+		failure_rows(d, r, i);
+	doc_table_end(d);
+	d->ops->para(d, "Excluded from every statistic: SKIP, INVALID (an expectation did not "
+			"hold), FAIL, TIMEOUT and CRASH repetitions.");
+	for (size_t i = 0; i < r->nruns; i++) {
+		json_t *rr;
+		size_t k;
+
+		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
+			if (pvb_status_parse(rj_str(rr, "status")) != PVB_OK)
+				failure_detail(d, r, i, rr);
+	}
+}
+
+static void sec_reproduce(struct doc *d, const struct report *r)
+{
+	d->ops->heading(d, 2, "How to reproduce");
+	for (size_t i = 0; i < r->nruns; i++) {
+		json_t *root = r->runs[i].root, *sc = json_object_get(root, "scenario");
+		json_t *tool = json_object_get(root, "tool");
+
+		heading_run(d, r, i, NULL);
+		doc_paraf(d, "Project commit %s (%s %s). Run directory %s. Command:",
+			  rj_str(tool, "commit") ?: "?", rj_str(tool, "name") ?: "pvbench",
+			  rj_str(tool, "version") ?: "?", r->runs[i].dir);
+		d->ops->pre(d, rj_str(root, "command") ?: "(not recorded)");
+		doc_paraf(d, "Scenario file %s:", rj_str(sc, "file") ?: "?");
+		d->ops->pre(d, rj_str(sc, "text") ?: "(not recorded)");
+	}
+	d->ops->para(d, "This report:");
+	d->ops->pre(d, r->argv0_line ? r->argv0_line : "pvbench report");
+}
+
+void report_sections(struct doc *d, const struct report *r)
+{
+	sec_banners(d, r);
+	sec_summary(d, r);
+	sec_charts(d, r);
+	sec_comparisons(d, r);
+	sec_environment(d, r);
+	sec_evidence(d, r);
+	sec_method(d, r);
+	sec_failures(d, r);
+	sec_reproduce(d, r);
+}
