@@ -157,11 +157,20 @@ static void list_workloads(FILE *f, bool md)
 
 /* ---- keys ---- */
 
-/* Prints s with '|' escaped for a Markdown table cell. */
+/* Prints s escaped for a Markdown table cell: '|' would end the cell, and <name>
+ * would be taken for an HTML tag. */
 static void cell(FILE *f, const char *s)
 {
-	for (; s && *s; s++)
-		fputs(*s == '|' ? "\\|" : (char[2]){ *s, 0 }, f);
+	for (; s && *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '<')
+			fputs("&lt;", f);
+		else if (*s == '>')
+			fputs("&gt;", f);
+		else
+			fputc(*s, f);
+	}
 }
 
 static void key_row(FILE *f, const struct scenario_key *k, bool md)
@@ -217,10 +226,11 @@ static void variant_keys(FILE *f, bool md)
 				    : vk[i].scope == SCOPE_GUEST ? "a new domU"
 								 : "nothing";
 
-		if (md)
-			fprintf(f, "| `%s` | %s | %s | `%s` |\n", vk[i].pattern, scope, vk[i].doc,
-				vk[i].example);
-		else
+		if (md) {
+			fprintf(f, "| `%s` | %s | ", vk[i].pattern, scope);
+			cell(f, vk[i].doc);
+			fprintf(f, " | `%s` |\n", vk[i].example);
+		} else
 			fprintf(f, "  %-24s needs %s\n  %24s %s\n  %24s e.g. %s\n", vk[i].pattern,
 				scope, "", vk[i].doc, "", vk[i].example);
 	}
@@ -244,8 +254,13 @@ static void module_params(FILE *f, bool md)
 			snprintf(acc, sizeof(acc), "0, 1, Y or N");
 		else
 			snprintf(acc, sizeof(acc), "%ld to %ld", mp[i].min, mp[i].max);
-		fprintf(f, md ? "| `%s` | %s | %s | %s |\n" : "  %-44s %-12s default %-4s %s\n",
-			key, acc, mp[i].def, mp[i].doc);
+		if (md) {
+			fprintf(f, "| `%s` | %s | %s | ", key, acc, mp[i].def);
+			cell(f, mp[i].doc);
+			fprintf(f, " |\n");
+		} else {
+			fprintf(f, "  %-44s %-12s default %-4s %s\n", key, acc, mp[i].def, mp[i].doc);
+		}
 	}
 	fprintf(f, "\n");
 }
@@ -267,7 +282,9 @@ static void evidence_names(FILE *f, bool md)
 			fprintf(f, "| `%s` | %s | %s | %s `", en[i].pattern, val, dom,
 				kinds[en[i].kind]);
 			cell(f, en[i].arg);
-			fprintf(f, "` | %s |\n", en[i].doc);
+			fprintf(f, "` | ");
+			cell(f, en[i].doc);
+			fprintf(f, " |\n");
 		} else {
 			fprintf(f, "  %-30s %-7s %s: %s %s\n  %30s %s\n", en[i].pattern, val, dom,
 				kinds[en[i].kind], en[i].arg, "", en[i].doc);

@@ -199,10 +199,11 @@ int evidence_probe(const char *name, int domid, struct evidence_probe *out)
 	const struct evidence_name *en = scenario_evidence_find(name, &rest);
 	char module[64] = "", id[16];
 	const char *param = "";
-	size_t n = strcspn(rest, ".");
+	size_t n;
 
 	if (!en)
 		return -EINVAL;
+	n = strcspn(rest, ".");
 	if (strstr(en->pattern, "<module>") && n < sizeof(module) && rest[n]) {
 		memcpy(module, rest, n);
 		module[n] = '\0';

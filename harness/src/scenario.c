@@ -417,14 +417,17 @@ static size_t edit_distance(const char *a, const char *b)
 struct suggest {
 	const char *word, *best;
 	size_t dist;
-	const char *prefix; /* printed before the candidate: "machine." */
+	const char *prefix; /* printed around the candidate: "machine." + best + suffix */
 	int prefix_len;
-	char hint[128];
+	const char *suffix;
+	char hint[160];
 };
 
+/* Distances are doubled so that a difference only in case counts 1, less than any
+ * edit: "domu" is closer to "domU" than to "dom0". */
 static void suggest_try(struct suggest *s, const char *cand)
 {
-	size_t d = edit_distance(s->word, cand);
+	size_t d = strcasecmp(s->word, cand) ? 2 * edit_distance(s->word, cand) : 1;
 
 	if (d < s->dist) {
 		s->dist = d;
@@ -436,9 +439,9 @@ static void suggest_try(struct suggest *s, const char *cand)
 static const char *suggest_hint(struct suggest *s)
 {
 	s->hint[0] = '\0';
-	if (s->best && s->dist <= 2 && s->dist * 3 <= strlen(s->word))
-		snprintf(s->hint, sizeof(s->hint), " (did you mean '%.*s%s'?)", s->prefix_len,
-			 s->prefix ? s->prefix : "", s->best);
+	if (s->best && s->dist && s->dist <= 4 && s->dist * 3 <= 2 * strlen(s->word))
+		snprintf(s->hint, sizeof(s->hint), " (did you mean '%.*s%s%s'?)", s->prefix_len,
+			 s->prefix ? s->prefix : "", s->best, s->suffix ? s->suffix : "");
 	return s->hint;
 }
 
@@ -1146,6 +1149,26 @@ static int add_expect(struct ctx *c)
 	return x->name && x->value ? 0 : nomem(c->ld);
 }
 
+/* No pattern matched: suggest a namespace ("domu.x" -> "domU.x"). */
+static int unknown_variant_key(struct ctx *c)
+{
+	const char *key = c->e->key, *dot = strchr(key, '.');
+	char word[16], cands[ARRAY_SIZE(vkeys)][16];
+	struct suggest sg = { .word = word, .dist = SIZE_MAX, .suffix = dot ? dot : "" };
+
+	if (!strncmp(key, "scenario.", 9))
+		return fail(c->ld, c->e->line, "[scenario] keys are the same for every variant: '%s' in [%s]",
+			    key, c->s->name);
+	snprintf(word, sizeof(word), "%.*s", (int)(dot ? dot - key : (long)strlen(key)), key);
+	for (size_t i = 0; i < ARRAY_SIZE(vkeys); i++) {
+		snprintf(cands[i], sizeof(cands[i]), "%.*s", (int)strcspn(vkeys[i].pattern, ".<"),
+			 vkeys[i].pattern);
+		suggest_try(&sg, cands[i]);
+	}
+	return fail(c->ld, c->e->line, "unknown key '%s' in [%s]%s", key, c->s->name,
+		    suggest_hint(&sg));
+}
+
 static int apply_variant(struct ctx *c)
 {
 	size_t i;
@@ -1154,7 +1177,7 @@ static int apply_variant(struct ctx *c)
 		if (pattern_match(vkeys[i].pattern, c->e->key, &c->rest))
 			break;
 	if (i == ARRAY_SIZE(vkeys))
-		return fail(c->ld, c->e->line, "unknown key '%s' in [%s]", c->e->key, c->s->name);
+		return unknown_variant_key(c);
 	c->vk = &vkeys[i];
 	if (vk_check[i](c))
 		return -EINVAL;
@@ -1273,8 +1296,8 @@ static int rule_workload(struct loader *ld, const struct variant *v)
 	long to = get(ld, v, "scenario", "timeout"), quick = get(ld, v, "scenario", "quick_runtime");
 	const char *rw = variant_get(ld->sc, v, "workload", "rw");
 
-	RULE(v, size <= (disk << 20), "workload.size (%ld bytes) exceeds guest.disk_size (%ld MiB)",
-	     size, disk);
+	RULE(v, size <= (disk << 20), "workload.size (%s) exceeds guest.disk_size (%ld MiB)",
+	     variant_get(ld->sc, v, "workload", "size"), disk);
 	RULE(v, to > ramp + run && to > quick,
 	     "scenario.timeout (%gs) must exceed workload.ramp_time + workload.runtime (%gs) and "
 	     "scenario.quick_runtime (%gs)",

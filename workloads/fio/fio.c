@@ -154,9 +154,11 @@ static int bad(struct sbuf *err, int rc, const char *fmt, ...)
 /* Copies at most 80 printable characters of untrusted text for a message. */
 static void clean(char *dst, size_t len, const char *src, size_t n)
 {
-	size_t j = 0;
+	size_t j = 0, i = 0;
 
-	for (size_t i = 0; i < n && src[i] != '\n' && j + 1 < len && j < 80; i++)
+	while (i < n && (src[i] == ' ' || src[i] == '\t'))
+		i++;
+	for (; i < n && src[i] != '\n' && j + 1 < len && j < 80; i++)
 		dst[j++] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
 	dst[j] = '\0';
 }
