@@ -113,6 +113,7 @@ static int build_comparisons(struct report *r)
 		if (r->runs[i].nvar >= 2 &&
 		    !(rc = compare_variants(&r->runs[i], NULL, &r->opts, &r->cmp[r->ncmp])))
 			r->ncmp++;
+	r->first_cross = r->ncmp;
 	for (size_t i = 1; i < r->nruns && !rc; i++)
 		if (!(rc = compare_runs(&r->runs[0], &r->runs[i], &r->opts, &r->cmp[r->ncmp])))
 			r->ncmp++;
@@ -174,7 +175,7 @@ static int check_compared(const struct report *r)
 	for (size_t i = 0; i < r->nruns; i++)
 		for (size_t j = 0; j < r->runs[i].nvar; j++)
 			ok += r->runs[i].var[j].nstatus[PVB_OK];
-	for (size_t i = 0; i < r->ncmp; i++)
+	for (size_t i = r->first_cross; i < r->ncmp; i++)
 		for (int v = 0; v < V_NVERDICT; v++)
 			compared += r->cmp[i].count[v];
 	if (!ok) {
@@ -184,7 +185,9 @@ static int check_compared(const struct report *r)
 		return -EINVAL;
 	}
 	if (r->nruns > 1 && !compared) {
-		pvb_err("no common metrics between the runs; the report is in '%s'", r->outdir);
+		pvb_err("no variant and metric in common between '%s' and the other runs; the "
+			"report is in '%s'",
+			r->runs[0].path, r->outdir);
 		return -EINVAL;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -348,14 +349,16 @@ int stats_hodges_lehmann(const double *base, size_t nb, const double *new, size_
 
 /* Median of a resample of the ascending sample s: draws n indices, counts them,
  * and reads the middle order statistics from the counts (the median of a resample
- * of sorted data is the sorted datum at the median index). cnt has n zeroes. */
+ * of sorted data is the sorted datum at the median index). cnt has n zeroes.
+ * An index is the high half of a 32-bit generator output times n (Lemire's
+ * multiply-shift; bias below n / 2^32), much cheaper than a division. */
 static double resample_median(const gsl_rng *rng, const double *s, size_t n, unsigned *cnt)
 {
 	size_t want = (n - 1) / 2, seen = 0, i;
 	double lo = NAN, hi = NAN;
 
 	for (i = 0; i < n; i++)
-		cnt[gsl_rng_uniform_int(rng, n)]++;
+		cnt[((uint64_t)gsl_rng_get(rng) * n) >> 32]++;
 	for (i = 0; i < n; i++) {
 		seen += cnt[i];
 		cnt[i] = 0;
@@ -367,10 +370,61 @@ static double resample_median(const gsl_rng *rng, const double *s, size_t n, uns
 	return n % 2 ? lo : (lo + hi) / 2;
 }
 
+/* Rearranges a so that a[k] is the k-th smallest, smaller ones before it and
+ * larger ones after it (Hoare's selection); returns a[k]. */
+static double select_kth(double *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		double pivot = a[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+
+				a[i++] = a[j];
+				a[j] = t;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return a[k];
+}
+
+/* Type-7 quantile of an unsorted array, reordering it; same value as
+ * stats_quantile_sorted on the sorted array, in linear time. */
+static double quantile_select(double *a, size_t n, double p)
+{
+	double h = (n - 1) * p, lo_v, hi_v;
+	size_t lo = (size_t)floor(h);
+
+	lo_v = select_kth(a, n, lo);
+	if (lo + 1 >= n)
+		return lo_v;
+	hi_v = a[lo + 1];
+	for (size_t i = lo + 2; i < n; i++)
+		hi_v = fmin(hi_v, a[i]);
+	return lo_v + (h - lo) * (hi_v - lo_v);
+}
+
 static int boot_loop(const double *sb, size_t nb, const double *sn, size_t nn,
 		     unsigned long resamples, unsigned long seed, double *ratios)
 {
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
 	unsigned *cnt = calloc(nb > nn ? nb : nn, sizeof(*cnt));
 	int rc = 0;
 
@@ -418,9 +472,8 @@ int stats_bootstrap_ratio(const double *base, size_t nb, const double *new, size
 	rc = boot_loop(sb, nb, sn, nn, resamples, seed, ratios);
 	if (rc)
 		goto out;
-	qsort(ratios, resamples, sizeof(*ratios), cmp_double);
-	r->lo = stats_quantile_sorted(ratios, resamples, (1 - conf) / 2);
-	r->hi = stats_quantile_sorted(ratios, resamples, (1 + conf) / 2);
+	r->lo = quantile_select(ratios, resamples, (1 - conf) / 2);
+	r->hi = quantile_select(ratios, resamples, (1 + conf) / 2);
 out:
 	free(sb);
 	free(sn);

@@ -177,8 +177,10 @@ static double q_boot(const struct dataset *d, const char *q)
 {
 	struct stats_boot r;
 
+	/* 100,000 resamples: on discrete data (ties.dat) an endpoint sits on an atom of
+	 * the bootstrap distribution, and fewer resamples may pick the neighbouring one */
 	ck_assert_int_eq(
-		stats_bootstrap_ratio(d->base, d->nb, d->new, d->nn, 10000, 1, 0.95, &r), 0);
+		stats_bootstrap_ratio(d->base, d->nb, d->new, d->nn, 100000, 1, 0.95, &r), 0);
 	ck_assert(r.lo <= r.change && r.change <= r.hi);
 	return strstr(q, ".lo") ? r.lo : r.hi;
 }
@@ -251,13 +253,18 @@ START_TEST(test_bootstrap_seeded)
 {
 	struct dataset d;
 	struct stats_boot a, b, c;
+	int differ = 0;
 
 	load_set("n10-null", &d);
 	stats_bootstrap_ratio(d.base, d.nb, d.new, d.nn, 10000, 42, 0.95, &a);
 	stats_bootstrap_ratio(d.base, d.nb, d.new, d.nn, 10000, 42, 0.95, &b);
-	stats_bootstrap_ratio(d.base, d.nb, d.new, d.nn, 10000, 43, 0.95, &c);
 	ck_assert(a.lo == b.lo && a.hi == b.hi && a.change == b.change);
-	ck_assert(a.lo != c.lo || a.hi != c.hi);
+	/* endpoints of a bootstrap of medians take few values: some seeds agree */
+	for (unsigned long seed = 43; seed < 53; seed++) {
+		stats_bootstrap_ratio(d.base, d.nb, d.new, d.nn, 10000, seed, 0.95, &c);
+		differ += a.lo != c.lo || a.hi != c.hi;
+	}
+	ck_assert_int_gt(differ, 0);
 }
 END_TEST
 

@@ -136,6 +136,7 @@ struct report {
 	size_t nruns;
 	struct comparison *cmp; /* per run (its variants) then, with 2+ runs, run k vs 1 */
 	size_t ncmp;
+	size_t first_cross;	/* index in cmp of the first run-against-run comparison */
 	struct cmp_opts opts;
 	struct report_chart *charts;
 	size_t ncharts;

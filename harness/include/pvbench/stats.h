@@ -63,8 +63,9 @@ int stats_hodges_lehmann(const double *base, size_t nb, const double *new, size_
 			 double conf, struct stats_hl *r);
 
 /* Percentile bootstrap of median(new) / median(base) - 1: base and new are
- * resampled independently with replacement, resamples times, from a Mersenne
- * Twister (gsl_rng_mt19937) seeded with seed, so equal inputs give equal intervals.
+ * resampled independently with replacement, resamples times, from L'Ecuyer's
+ * maximally equidistributed Tausworthe generator (gsl_rng_taus2, 32-bit output)
+ * seeded with seed, so equal inputs and seeds give equal intervals.
  * lo and hi are the (1 - conf) / 2 and (1 + conf) / 2 type-7 quantiles of the
  * resampled ratios. -EDOM when a base median (observed or resampled) is <= 0. */
 struct stats_boot {
