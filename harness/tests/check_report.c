@@ -1,0 +1,369 @@
+/* check_report.c: unit tests of the report writers: escapers and number formats,
+ * the option-table parser, text/Markdown tables, and `pvbench report` on the
+ * synthetic fixtures (harness/tests/data/results): files written, charts inlined,
+ * hostile strings escaped, the TCG banner, and single error lines with exit 2.
+ * Run from the repository root; chart checks are skipped when gnuplot is absent. */
+#include "pvbench/commands.h"
+#include "pvbench/report.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define D "harness/tests/data/results/"
+
+/* ---- escapers and formats ---- */
+
+static const struct esc_case {
+	void (*fn)(struct rbuf *o, const char *s);
+	const char *in, *want;
+} esc_cases[] = {
+	{ esc_html, "<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" },
+	{ esc_html, "a & \"b\"", "a &amp; &quot;b&quot;" },
+	{ esc_html, "bell\x07 esc\x1b[0m\ttab\n", "bell\xef\xbf\xbd esc\xef\xbf\xbd[0m\ttab\n" },
+	{ esc_md, "read_clat_p99_ns", "read_clat_p99_ns" },
+	{ esc_md, "_y_ *x* a|b `c`", "\\_y\\_ \\*x\\* a\\|b \\`c\\`" },
+	{ esc_md, "<b>&amp; & [l](http://e) ![i](x)", "&lt;b>&amp;amp; & [l\\](http://e) !\\[i\\](x)" },
+	{ esc_md, "# not a heading\nnext", "# not a heading next" },
+	{ esc_md, "[-0.6%, +2.7%] -> ok", "[-0.6%, +2.7%] -> ok" },
+};
+
+static void esc_text_nl(struct rbuf *o, const char *s)
+{
+	esc_text(o, s, true);
+}
+
+static const struct esc_case text_cases[] = {
+	{ esc_text_nl, "red\x1b[31m\x7f\nline", "red?[31m?\nline" },
+};
+
+static void check_esc(const struct esc_case *c)
+{
+	struct rbuf o = { 0 };
+
+	c->fn(&o, c->in);
+	ck_assert_int_eq(o.err, 0);
+	ck_assert_str_eq(o.sb.buf ? o.sb.buf : "", c->want);
+	sb_free(&o.sb);
+}
+
+START_TEST(test_escape)
+{
+	check_esc(&esc_cases[_i]);
+}
+END_TEST
+
+START_TEST(test_escape_text)
+{
+	check_esc(&text_cases[_i]);
+}
+END_TEST
+
+START_TEST(test_formats)
+{
+	char b[48];
+
+	ck_assert_str_eq(fmt_num(b, sizeof(b), NAN), "-");
+	ck_assert_str_eq(fmt_num(b, sizeof(b), 1512.34), "1512.3");
+	ck_assert_str_eq(fmt_num(b, sizeof(b), 6194380.2), "6194380");
+	ck_assert_str_eq(fmt_num(b, sizeof(b), 3.1), "3.1");
+	ck_assert_str_eq(fmt_pct(b, sizeof(b), 0.2304), "+23.0%");
+	ck_assert_str_eq(fmt_pct(b, sizeof(b), -0.0003), "-0.03%");
+	ck_assert_str_eq(fmt_p(b, sizeof(b), 0.0123), "0.0123");
+	ck_assert_str_eq(fmt_p(b, sizeof(b), 1e-9), "<1e-6");
+	ck_assert_str_eq(fmt_p(b, sizeof(b), 1), "1");
+}
+END_TEST
+
+START_TEST(test_text_table)
+{
+	static const char *const head[] = { "metric", "n" };
+	struct rbuf o = { 0 };
+	struct doc d;
+
+	doc_init(&d, &doc_text_ops, &o, NULL);
+	doc_table(&d, 2, head, 0x2);
+	doc_row(&d, (const char *const[]){ "read_iops", "7" }, NULL);
+	doc_row(&d, (const char *const[]){ "x\x1b", "10" }, "v-worse");
+	doc_table_end(&d);
+	ck_assert_str_eq(o.sb.buf, "metric      n\nread_iops   7\nx?         10\n\n");
+	sb_reset(&o.sb);
+	doc_init(&d, &doc_md_ops, &o, NULL);
+	doc_table(&d, 2, head, 0x2);
+	doc_row(&d, (const char *const[]){ "a|b", "1" }, NULL);
+	doc_table_end(&d);
+	ck_assert_str_eq(o.sb.buf, "| metric | n |\n|---|---:|\n| a\\|b | 1 |\n\n");
+	sb_free(&o.sb);
+}
+END_TEST
+
+/* ---- option tables ---- */
+
+START_TEST(test_cli_parse)
+{
+	const char *s = NULL;
+	double x = 2;
+	unsigned long n = 5;
+	bool f = false;
+	const struct cli_opt opts[] = {
+		{ "--str", CLI_STR, &s, 0, 0, "S", "" },
+		{ "--x", CLI_DOUBLE, &x, 0, 10, "X", "" },
+		{ "--n", CLI_ULONG, &n, 1, 100, "N", "" },
+		{ "--flag", CLI_FLAG, &f, 0, 0, NULL, "" },
+	};
+	char *argv[] = { "cmd", "a", "--str", "v", "--x=2.5", "b", "--flag", "--", "--n", NULL };
+	char *pos[4];
+
+	ck_assert(freopen("/dev/null", "w", stderr)); /* the error lines are expected */
+	ck_assert_int_eq(cli_parse(9, argv, opts, 4, pos, 4), 3);
+	ck_assert_str_eq(s, "v");
+	ck_assert(x == 2.5 && f && n == 5);
+	ck_assert_str_eq(pos[0], "a");
+	ck_assert_str_eq(pos[1], "b");
+	ck_assert_str_eq(pos[2], "--n");
+	argv[4] = "--x=11";
+	ck_assert_int_eq(cli_parse(5, argv, opts, 4, pos, 4), -EINVAL);
+	argv[4] = "--n";
+	ck_assert_int_eq(cli_parse(5, argv, opts, 4, pos, 4), -EINVAL); /* needs a value */
+	ck_assert_int_eq(cli_parse(3, argv, opts, 4, pos, 0), -EINVAL); /* too many args */
+}
+END_TEST
+
+/* ---- the command ---- */
+
+static bool have_gnuplot(void)
+{
+	return system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
+
+static int run_report(const char *const *args, char *dir, int *error_lines)
+{
+	char *argv[12] = { "report" }, err[] = "/tmp/check_report.err.XXXXXX", line[4096];
+	int argc = 1, fd, rc;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (; argc < 9 && args[argc - 1]; argc++)
+		argv[argc] = (char *)args[argc - 1];
+	argv[argc++] = "-o";
+	argv[argc++] = dir;
+	fd = mkstemp(err);
+	ck_assert(fd >= 0 && freopen(err, "w", stderr));
+	close(fd);
+	pvb_verbosity = 0;
+	rc = cmd_report(argc, argv);
+	fflush(stderr);
+	*error_lines = 0;
+	f = fopen(err, "r");
+	while (f && fgets(line, sizeof(line), f))
+		*error_lines += !strncmp(line, "error: ", 7);
+	if (f)
+		fclose(f);
+	unlink(err);
+	return rc;
+}
+
+static char *read_out(const char *dir, const char *file)
+{
+	char path[512];
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	text = read_file(path, NULL);
+	ck_assert_msg(text != NULL, "cannot read '%s'", path);
+	return text;
+}
+
+/* Whether needle occurs in Markdown text outside fenced code blocks (CommonMark:
+ * a fence of n backticks is closed only by a line of at least n backticks). */
+static bool md_outside_fences(const char *md, const char *needle)
+{
+	size_t fence = 0;
+
+	for (const char *line = md; line && *line;) {
+		const char *nl = strchr(line, '\n'), *hit = strstr(line, needle);
+		size_t len = nl ? (size_t)(nl - line) : strlen(line), ticks = strspn(line, "`");
+
+		if (!fence && hit && hit < line + len)
+			return true;
+		if (!fence && ticks >= 3)
+			fence = ticks;
+		else if (fence && ticks >= fence && ticks == len)
+			fence = 0;
+		line = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_report_two_runs)
+{
+	const char *args[] = { D "base", D "new", NULL };
+	char dir[] = "/tmp/check_report.XXXXXX";
+	int errs;
+	char *html, *md;
+
+	ck_assert_int_eq(run_report(args, dir, &errs), 0);
+	ck_assert_int_eq(errs, 0);
+	html = read_out(dir, "report.html");
+	md = read_out(dir, "report.md");
+	ck_assert_ptr_nonnull(strstr(html, "Content-Security-Policy"));
+	ck_assert_ptr_nonnull(strstr(html, "not hardware speed"));
+	ck_assert_ptr_nonnull(strstr(md, "not hardware speed"));
+	ck_assert_ptr_null(strstr(html, "src=\"http"));
+	ck_assert_ptr_null(strstr(html, "href="));
+	ck_assert_ptr_nonnull(strstr(html, "<h2>Evidence that each feature took effect</h2>"));
+	ck_assert_ptr_nonnull(strstr(html, "Kernel panic - not syncing"));
+	ck_assert_ptr_nonnull(strstr(md, "| base:mq -> new:mq | read_iops | better |"));
+	ck_assert_ptr_nonnull(strstr(md, "## How to reproduce"));
+	if (have_gnuplot()) {
+		free(read_out(dir, "charts/m00-read_iops.svg"));
+		free(read_out(dir, "charts/m00-read_iops.png"));
+		free(read_out(dir, "charts/lat00-read_clat.svg"));
+		free(read_out(dir, "charts/boot-timeline.svg"));
+		ck_assert_ptr_nonnull(strstr(html, "<img alt=\"read_iops (IO/s, higher is better)"));
+		ck_assert_ptr_nonnull(strstr(html, "src=\"data:image/svg+xml;base64,PD94bWwg"));
+		ck_assert_ptr_nonnull(strstr(md, "](charts/m00-read_iops.png)"));
+	}
+	free(html);
+	free(md);
+	rm_rf(dir);
+}
+END_TEST
+
+START_TEST(test_report_hostile)
+{
+	const char *args[] = { D "hostile", NULL };
+	char dir[] = "/tmp/check_report.XXXXXX";
+	char *html, *md, *gp;
+	int errs;
+
+	ck_assert_int_eq(run_report(args, dir, &errs), 0);
+	html = read_out(dir, "report.html");
+	md = read_out(dir, "report.md");
+	ck_assert_ptr_null(strstr(html, "<script"));
+	ck_assert_ptr_null(strstr(html, "<iframe"));
+	ck_assert_ptr_null(strstr(html, "<img src=x"));
+	ck_assert_ptr_null(strstr(html, "<svg onload"));
+	ck_assert_ptr_null(strstr(html, "\x1b"));
+	ck_assert_ptr_nonnull(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	ck_assert(!md_outside_fences(md, "<script"));
+	ck_assert(!md_outside_fences(md, "<iframe"));
+	ck_assert(md_outside_fences(md, "&lt;script>"));
+	ck_assert(strstr(md, "<script")); /* console excerpt, verbatim in a fence */
+	ck_assert_ptr_nonnull(strstr(md, "&lt;script>alert(1)&lt;/script>"));
+	ck_assert(!md_outside_fences(md, "[l](http"));
+	gp = read_out(dir, "charts/charts.gp");
+	ck_assert_ptr_nonnull(strstr(gp, "'?script?alert(1)?/script?' 0"));
+	ck_assert_ptr_null(strpbrk(gp, "`@<>&\"$\\"));
+	free(html);
+	free(md);
+	free(gp);
+	rm_rf(dir);
+}
+END_TEST
+
+START_TEST(test_report_sweep)
+{
+	const char *args[] = { D "sweep", NULL };
+	char dir[] = "/tmp/check_report.XXXXXX";
+	char *html;
+	int errs;
+
+	ck_assert_int_eq(run_report(args, dir, &errs), 0);
+	html = read_out(dir, "report.html");
+	ck_assert_ptr_null(strstr(html, "not hardware speed")); /* KVM: no banner */
+	ck_assert_ptr_nonnull(strstr(html, "Every repetition finished OK."));
+	if (have_gnuplot()) {
+		ck_assert_ptr_nonnull(strstr(html, "<h3>Sweeps</h3>"));
+		free(read_out(dir, "charts/sweep0-00-read_iops.svg"));
+	}
+	free(html);
+	rm_rf(dir);
+}
+END_TEST
+
+static const struct err_case {
+	const char *args[4];
+	bool writes; /* the report is still written */
+} err_cases[] = {
+	{ { D "truncated.json" }, false },
+	{ { D "wrong-schema.json" }, false },
+	{ { D "base", D "nope" }, false },
+	{ { D "all-failed.json" }, true },
+	{ { D "base", D "no-common-metrics.json" }, true },
+	{ { D "base", D "sweep" }, true },
+};
+
+START_TEST(test_report_errors)
+{
+	const struct err_case *c = &err_cases[_i];
+	char dir[] = "/tmp/check_report.XXXXXX", path[600];
+	struct stat st;
+	int errs;
+
+	ck_assert_int_eq(run_report(c->args, dir, &errs), 2);
+	ck_assert_int_eq(errs, 1);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	ck_assert_int_eq(stat(path, &st) == 0, c->writes);
+	rm_rf(dir);
+}
+END_TEST
+
+START_TEST(test_report_usage)
+{
+	char *no_out[] = { "report", D "base", NULL };
+	char *none[] = { "report", "-o", "/tmp/x", NULL };
+
+	ck_assert(freopen("/dev/null", "w", stderr));
+	ck_assert_int_eq(cmd_report(2, no_out), 2);
+	ck_assert_int_eq(cmd_report(3, none), 2);
+}
+END_TEST
+
+static Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
+	TCase *limits = tcase_create("limits");
+
+	tcase_add_loop_test(core, test_escape, 0, ARRAY_SIZE(esc_cases));
+	tcase_add_loop_test(core, test_escape_text, 0, ARRAY_SIZE(text_cases));
+	tcase_add_test(core, test_formats);
+	tcase_add_test(core, test_text_table);
+	tcase_add_test(core, test_cli_parse);
+	tcase_add_test(core, test_report_two_runs);
+	tcase_add_test(core, test_report_sweep);
+	tcase_add_test(limits, test_report_hostile);
+	tcase_add_loop_test(errors, test_report_errors, 0, ARRAY_SIZE(err_cases));
+	tcase_add_test(errors, test_report_usage);
+	tcase_set_timeout(core, 60);
+	tcase_set_timeout(limits, 60);
+	tcase_set_timeout(errors, 60);
+	suite_add_tcase(s, core);
+	suite_add_tcase(s, errors);
+	suite_add_tcase(s, limits);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(report_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
