@@ -176,8 +176,10 @@ static void cell(FILE *f, const char *s)
 static void key_row(FILE *f, const struct scenario_key *k, bool md)
 {
 	struct sbuf exp = { 0 };
-	const char *def = k->def ? (*k->def ? k->def : "\"\"") : (k->flags & SK_REQUIRED) ? "required" : "unset";
+	const char *def = k->def ? (*k->def ? k->def : "\"\"") : "unset";
 
+	if (k->flags & SK_REQUIRED)
+		def = "required";
 	scenario_key_expected(k, &exp);
 	if (!md) {
 		fprintf(f, "  %-20s %-8s %-12s %s%s%s\n  %20s %s; e.g. %s\n", k->name,

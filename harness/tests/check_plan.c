@@ -118,7 +118,8 @@ START_TEST(test_random_seeded)
 		}
 		ck_assert_uint_eq(seen, 7);
 	}
-	differs |= strcmp(first, "a:1 b:1 c:1 a:2 b:2 c:2 a:3 b:3 c:3 a:4 b:4 c:4 a:5 b:5 c:5 a:6 b:6 c:6");
+	differs |= strcmp(first, "a:1 b:1 c:1 a:2 b:2 c:2 a:3 b:3 c:3 "
+				 "a:4 b:4 c:4 a:5 b:5 c:5 a:6 b:6 c:6");
 	plan_free(&p);
 	build(NULL);
 	ck_assert_str_eq(order_str(), first); /* same seed, same order */

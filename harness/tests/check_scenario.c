@@ -26,35 +26,47 @@ static const struct {
 	{ "bad-bool.ini",
 	  ":6: invalid value 'maybe' for 'direct' in [workload] (expected true or false)" },
 	{ "bad-duration.ini",
-	  ":6: invalid value '10x' for 'runtime' in [workload] (expected a duration from 1s to 24h)" },
+	  ":6: invalid value '10x' for 'runtime' in [workload] (expected a duration from 1s "
+	  "to 24h)" },
 	{ "bad-enum.ini",
-	  ":3: invalid value 'sorted' for 'order' in [scenario] (expected one of interleaved, random, blocked)" },
+	  ":3: invalid value 'sorted' for 'order' in [scenario] (expected one of "
+	  "interleaved, random, blocked)" },
 	{ "bad-evidence-key.ini",
-	  ":8: invalid evidence name 'frontend.ring page order' in [variant a] (expected frontend.<key>)" },
+	  ":8: invalid evidence name 'frontend.ring page order' in [variant a] (expected "
+	  "frontend.<key>)" },
 	{ "bad-evidence-param.ini",
-	  ":8: invalid evidence name 'domU_param.xen_blkfront.max_queue' in [variant a] (expected domU_param.<module>.<param> of a known parameter)" },
+	  ":8: invalid evidence name 'domU_param.xen_blkfront.max_queue' in [variant a] "
+	  "(expected domU_param.<module>.<param> of a known parameter)" },
 	{ "bad-expect-value.ini",
-	  ":8: invalid value 'two' for 'expect.mq_queues' in [variant a] (expected an integer or absent)" },
+	  ":8: invalid value 'two' for 'expect.mq_queues' in [variant a] (expected an "
+	  "integer or absent)" },
 	{ "bad-int.ini",
-	  ":6: invalid value '0' for 'iodepth' in [workload] (expected an integer from 1 to 4096)" },
+	  ":6: invalid value '0' for 'iodepth' in [workload] (expected an integer from 1 to "
+	  "4096)" },
 	{ "bad-list.ini",
-	  ":3: invalid value 'blk,,nightly' for 'tags' in [scenario] (expected comma-separated names)" },
+	  ":3: invalid value 'blk,,nightly' for 'tags' in [scenario] (expected "
+	  "comma-separated names)" },
 	{ "bad-name.ini",
-	  ":2: invalid value 'my scenario' for 'name' in [scenario] (expected a name of 1-32 characters from A-Z a-z 0-9 . _ -)" },
+	  ":2: invalid value 'my scenario' for 'name' in [scenario] (expected a name of "
+	  "1-32 characters from A-Z a-z 0-9 . _ -)" },
 	{ "bad-override-value.ini",
-	  ":8: invalid value '4x' for 'workload.bs' in [variant a] (expected a size from 512 to 64M, a multiple of 512)" },
+	  ":8: invalid value '4x' for 'workload.bs' in [variant a] (expected a size from "
+	  "512 to 64M, a multiple of 512)" },
 	{ "bad-override.ini",
 	  ":8: unknown key 'machine.vcpu' in [variant a] (did you mean 'machine.vcpus'?)" },
 	{ "bad-param-bool.ini",
-	  ":8: invalid value 'true' for 'domU.xen_blkfront.feature_persistent' in [variant a] (expected 0, 1, Y or N)" },
+	  ":8: invalid value 'true' for 'domU.xen_blkfront.feature_persistent' in [variant "
+	  "a] (expected 0, 1, Y or N)" },
 	{ "bad-param-key.ini",
 	  ":8: invalid key 'domU.max_queues' in [variant a] (expected domU.<module>.<param>)" },
 	{ "bad-param-value.ini",
-	  ":8: invalid value '5' for 'domU.xen_blkfront.max_ring_page_order' in [variant a] (expected an integer from 0 to 4)" },
+	  ":8: invalid value '5' for 'domU.xen_blkfront.max_ring_page_order' in [variant a] "
+	  "(expected an integer from 0 to 4)" },
 	{ "bad-section-header.ini",
 	  ":4: invalid section header" },
 	{ "bad-size.ini",
-	  ":6: invalid value '1000' for 'bs' in [workload] (expected a size from 512 to 64M, a multiple of 512)" },
+	  ":6: invalid value '1000' for 'bs' in [workload] (expected a size from 512 to "
+	  "64M, a multiple of 512)" },
 	{ "bad-utf8.ini",
 	  ":3: invalid UTF-8" },
 	{ "bad-variant-name.ini",
@@ -68,7 +80,8 @@ static const struct {
 	{ "duplicate-variant.ini",
 	  ":8: duplicate section '[variant a]' (first on line 7)" },
 	{ "empty-expect-value.ini",
-	  ":8: invalid value '' for 'expect.frontend.feature-persistent' in [variant a] (expected a value or absent)" },
+	  ":8: invalid value '' for 'expect.frontend.feature-persistent' in [variant a] "
+	  "(expected a value or absent)" },
 	{ "empty-key.ini",
 	  ":2: missing key name before '='" },
 	{ "empty.ini",
@@ -82,21 +95,26 @@ static const struct {
 	{ "nul-byte.ini",
 	  ":2: NUL byte in line" },
 	{ "rule-disk.ini",
-	  ":8: guest.disk_size (768 MiB) leaves less than 512 MiB of machine.dom0_mem (1024 MiB)" },
+	  ":8: guest.disk_size (768 MiB) leaves less than 512 MiB of machine.dom0_mem (1024 "
+	  "MiB)" },
 	{ "rule-dom0-vcpus.ini",
 	  ":6: machine.dom0_vcpus (4) exceeds machine.vcpus (2)" },
 	{ "rule-in-variant.ini",
-	  ":11: machine.dom0_mem (2048 MiB) + guest.memory (8192 MiB) leave Xen less than 256 MiB of machine.memory (6144 MiB) in [variant big]" },
+	  ":11: machine.dom0_mem (2048 MiB) + guest.memory (8192 MiB) leave Xen less than "
+	  "256 MiB of machine.memory (6144 MiB) in [variant big]" },
 	{ "rule-memory.ini",
-	  ":8: machine.dom0_mem (2048 MiB) + guest.memory (2048 MiB) leave Xen less than 256 MiB of machine.memory (4096 MiB)" },
+	  ":8: machine.dom0_mem (2048 MiB) + guest.memory (2048 MiB) leave Xen less than "
+	  "256 MiB of machine.memory (4096 MiB)" },
 	{ "rule-rwmixread.ini",
 	  ":6: workload.rwmixread applies only to rw = rw, readwrite or randrw" },
 	{ "rule-size.ini",
 	  ":9: workload.size (128M) exceeds guest.disk_size (64 MiB)" },
 	{ "rule-timeout.ini",
-	  ":8: scenario.timeout (10s) must exceed workload.ramp_time + workload.runtime (10s) and scenario.quick_runtime (3s)" },
+	  ":8: scenario.timeout (10s) must exceed workload.ramp_time + workload.runtime "
+	  "(10s) and scenario.quick_runtime (3s)" },
 	{ "scenario-override.ini",
-	  ":8: [scenario] keys are the same for every variant: 'scenario.repetitions' in [variant a]" },
+	  ":8: [scenario] keys are the same for every variant: 'scenario.repetitions' in "
+	  "[variant a]" },
 	{ "syntax-error.ini",
 	  ":6: expected 'key = value', '[section]' or a comment" },
 	{ "text-after-section.ini",
@@ -108,17 +126,21 @@ static const struct {
 	{ "unknown-key.ini",
 	  ":6: unknown key 'iodeth' in [workload] (did you mean 'iodepth'?)" },
 	{ "unknown-module.ini",
-	  ":8: unknown module 'xen_blkfrnt' in 'domU.xen_blkfrnt.max_queues' in [variant a] (did you mean 'xen_blkfront'?)" },
+	  ":8: unknown module 'xen_blkfrnt' in 'domU.xen_blkfrnt.max_queues' in [variant a] "
+	  "(did you mean 'xen_blkfront'?)" },
 	{ "unknown-param.ini",
-	  ":8: unknown parameter 'max_queue' of module 'xen_blkfront' in [variant a] (did you mean 'max_queues'?)" },
+	  ":8: unknown parameter 'max_queue' of module 'xen_blkfront' in [variant a] (did "
+	  "you mean 'max_queues'?)" },
 	{ "unknown-section.ini",
 	  ":4: unknown section '[worklaod]' (did you mean 'workload'?)" },
 	{ "unknown-variant-key.ini",
-	  ":8: unknown key 'domu.xen_blkfront.max_queues' in [variant a] (did you mean 'domU.xen_blkfront.max_queues'?)" },
+	  ":8: unknown key 'domu.xen_blkfront.max_queues' in [variant a] (did you mean "
+	  "'domU.xen_blkfront.max_queues'?)" },
 	{ "variant-no-name.ini",
 	  ":7: variant section needs a name: [variant NAME]" },
 	{ "wrong-domain-param.ini",
-	  ":8: 'xen_blkback.max_queues' is a dom0 parameter (use 'dom0.xen_blkback.max_queues') in [variant a]" },
+	  ":8: 'xen_blkback.max_queues' is a dom0 parameter (use "
+	  "'dom0.xen_blkback.max_queues') in [variant a]" },
 	{ "xl-bad-key.ini",
 	  ":8: invalid xl key 'Max-Grant' in [variant a]" },
 	{ "xl-reserved-name.ini",

@@ -136,7 +136,8 @@ static const struct {
 	{ "cpu_sys_pct", "sys_cpu" },
 };
 
-static int bad(struct sbuf *err, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(struct sbuf *err, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int bad(struct sbuf *err, int rc, const char *fmt, ...)
 {

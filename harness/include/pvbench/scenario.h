@@ -57,8 +57,8 @@ enum scenario_domain {
 
 /* One row of the fixed-section key table. */
 struct scenario_key {
-	const char *section;  /* "scenario", "machine", "guest" or "workload" */
-	const char *name;     /* "iodepth" */
+	const char *section; /* "scenario", "machine", "guest" or "workload" */
+	const char *name;    /* "iodepth" */
 	enum scenario_type type;
 	const char *def;      /* default, as it would be written in a file; NULL: unset */
 	const char *unit;     /* "MiB", "s" (durations), "" */
@@ -70,12 +70,23 @@ struct scenario_key {
 	const char *example;
 };
 
+/* What a [variant NAME] key is: how it is checked and where the loader puts it. */
+enum variant_key_kind {
+	VK_BASELINE, /* baseline = true|false -> variant.baseline */
+	VK_EXPECT,   /* expect.<name> -> variant.ex */
+	VK_CMDLINE,  /* xen.cmdline, dom0.cmdline, domU.cmdline -> variant.ov */
+	VK_PARAM,    /* dom0./domU.<module>.<param> -> variant.ov */
+	VK_XL,	     /* xl.<key> -> variant.ov */
+	VK_FIXED,    /* machine./guest./workload.<key> -> variant.ov */
+};
+
 /* One row of the [variant NAME] key table. `pattern` is either an exact key
  * ("baseline", "xen.cmdline") or a prefix followed by a <placeholder>
  * ("domU.<module>.<param>"). */
 struct variant_key {
 	const char *pattern;
 	enum scenario_scope scope;
+	enum variant_key_kind kind;
 	const char *doc;
 	const char *example;
 };
@@ -84,13 +95,13 @@ struct variant_key {
  * dom0.<module>.<param>); applied as <module>.<param>=<value> on that domain's
  * kernel command line (modprobe reads it from /proc/cmdline). */
 struct module_param {
-	const char *module;  /* "xen_blkfront" */
-	const char *param;   /* "max_queues" */
+	const char *module; /* "xen_blkfront" */
+	const char *param;  /* "max_queues" */
 	enum scenario_domain where;
 	enum scenario_type type; /* ST_INT (range min..max) or ST_BOOL */
 	long min, max;
-	const char *def;     /* the kernel's default, for the docs */
-	const char *doc;     /* with its source, e.g. "xen-blkfront.c:143" */
+	const char *def; /* the kernel's default, for the docs */
+	const char *doc; /* with its source, e.g. "xen-blkfront.c:143" */
 };
 
 /* How a runner reads a piece of evidence (plan.h: evidence_probe()). */
@@ -107,8 +118,8 @@ struct evidence_name {
 	const char *pattern; /* "mq_queues", "frontend.<key>" */
 	enum scenario_domain where;
 	enum evidence_kind kind;
-	const char *arg;     /* template: {domid}, {key}, {module}, {param} are replaced */
-	bool integer;	     /* the expected value must be an integer */
+	const char *arg; /* template: {domid}, {key}, {module}, {param} are replaced */
+	bool integer;	 /* the expected value must be an integer */
 	const char *doc;
 };
 
@@ -126,9 +137,9 @@ struct variant_expect {
 };
 
 struct variant {
-	char *name;  /* [A-Za-z0-9._-], 1-32 characters */
+	char *name; /* [A-Za-z0-9._-], 1-32 characters */
 	bool baseline;
-	int line;    /* of the [variant NAME] header; 0 for the implicit variant */
+	int line; /* of the [variant NAME] header; 0 for the implicit variant */
 	struct variant_override *ov;
 	size_t n_ov;
 	struct variant_expect *ex;
@@ -139,10 +150,10 @@ struct variant {
  * scenario_get() rather than reading them. A file without [variant] sections has one
  * implicit baseline variant "default" with no overrides. */
 struct scenario {
-	char *path;	 /* as given to scenario_load() */
-	char *text;	 /* the whole file, for results.json */
+	char *path; /* as given to scenario_load() */
+	char *text; /* the whole file, for results.json */
 	size_t text_len;
-	char **value;	 /* NULL: not set in the file */
+	char **value; /* NULL: not set in the file */
 	int *line;
 	struct variant *variants;
 	size_t n_variants;
@@ -191,9 +202,57 @@ const char *variant_override(const struct variant *v, const char *key);
  * variants by their boot key (plan.h: variant_scope_key()). */
 bool variant_needs_reboot(const struct variant *v);
 
+/* ---- checks, as the loader applies them (scenario_check.c, scenario_keys.c) ---- */
+
+/* One `key = value` line as the checks see it. */
+struct scenario_entry {
+	const char *section; /* canonical: "workload", "variant 1q" */
+	const char *key;     /* as written */
+	const char *value;
+	const char *workload; /* the scenario's workload: "fio" */
+};
+
+/* Checks a section name ("workload", "variant  1q") and puts its canonical form
+ * ("variant 1q") in canon. 0 or -EINVAL with the reason in why, e.g. "unknown
+ * section '[worklaod]' (did you mean 'workload'?)". Messages here have no file:line
+ * and no "error: "; the loader adds "path:line: ". */
+int scenario_check_section(const char *name, char *canon, size_t len, struct sbuf *why);
+/* Checks e as key `name` of fixed section `section` (for a variant override,
+ * e->key = "machine.vcpus", section = "machine", name = "vcpus"): the key exists for
+ * e->workload and e->value is valid. The key's index (scenario_key_at()) or -EINVAL
+ * with why, e.g. "invalid value '0' for 'iodepth' in [workload] (expected an integer
+ * from 1 to 4096)". */
+long scenario_check_fixed(const struct scenario_entry *e, const char *section, const char *name,
+			  struct sbuf *why);
+/* Checks a [variant NAME] line: *vk = its row, *rest = the part after the row's
+ * fixed prefix ("mq_queues" of "expect.mq_queues"). 0 or -EINVAL with why. Whether
+ * there is more than one baseline is the loader's business. */
+int scenario_check_variant(const struct scenario_entry *e, const struct variant_key **vk,
+			   const char **rest, struct sbuf *why);
+
+/* Value syntax: scenario_value_ok() is what the file's value must pass for key k. */
+bool scenario_value_ok(const struct scenario_key *k, const char *value);
+bool scenario_is_name(const char *s); /* [A-Za-z0-9._-], 1-32 characters */
+bool scenario_text_ok(const char *s); /* no control characters */
+/* "<module>.<param>" (lower-case, digits, '_') split in two, each < len. */
+bool scenario_split_param(const char *s, char *module, char *param, size_t len);
+
+/* Lookups. scenario_key_index(): -1 if unknown. */
+long scenario_key_index(const char *section, const char *name);
+const struct module_param *scenario_module_param(const char *module, const char *param,
+						 enum scenario_domain where);
 /* The evidence row matching name (as in expect.<name>), with its variable part
  * checked; *rest gets that part ("multi-queue-num-queues"). NULL if unknown. */
 const struct evidence_name *scenario_evidence_find(const char *name, const char **rest);
+/* The [variant] key row matching key, *rest = its variable part; NULL if none. */
+const struct variant_key *scenario_variant_key_match(const char *key, const char **rest);
+/* True if xl.<key> is set by pvbench itself; *instead = the key to use (or NULL). */
+bool scenario_xl_reserved(const char *key, const char **instead);
+/* Rule i (see scenario_rule()) for variant v: 0 if it holds, else -EINVAL with msg
+ * = what is wrong and *keys = the "section.key" names it involves (NULL-terminated),
+ * so that the loader can point at the line that set one. */
+int scenario_rule_check(size_t i, const struct scenario *sc, const struct variant *v,
+			struct sbuf *msg, const char *const **keys);
 
 /* The tables, for `pvbench list` and the README. Fixed keys are numbered 0 ..
  * scenario_n_keys() - 1: [scenario], [machine] and [guest] first, then each
