@@ -14,20 +14,20 @@
 #include <gsl/gsl_sf_gamma.h>
 
 const char *const verdict_names[V_NVERDICT] = {
-	[V_BETTER] = "better",
-	[V_WORSE] = "worse",
-	[V_NO_CHANGE] = "no change",
-	[V_INCONCLUSIVE] = "inconclusive",
+    [V_BETTER] = "better",
+    [V_WORSE] = "worse",
+    [V_NO_CHANGE] = "no change",
+    [V_INCONCLUSIVE] = "inconclusive",
 };
 
 const char *const cmp_note_text[CMP_NNOTES] = {
-	"fewer than 5 OK samples on a side: the interval and p-value are weak",
-	"base median is not positive: no relative change; verdict from the Hodges-Lehmann "
-	"interval",
-	"direction unknown (no metrics_meta, unknown unit suffix): no better/worse verdict",
-	"Welch's t undefined (fewer than 2 samples or no variance)",
-	"too few repetitions for any change to reach significance after Holm's correction "
-	"(MDC none): add repetitions",
+    "fewer than 5 OK samples on a side: the interval and p-value are weak",
+    "base median is not positive: no relative change; verdict from the Hodges-Lehmann "
+    "interval",
+    "direction unknown (no metrics_meta, unknown unit suffix): no better/worse verdict",
+    "Welch's t undefined (fewer than 2 samples or no variance)",
+    "too few repetitions for any change to reach significance after Holm's correction "
+    "(MDC none): add repetitions",
 };
 
 enum verdict compare_verdict(enum metric_better better, double p_adj, double lo, double hi,
@@ -57,7 +57,8 @@ int compare_metric(const double *base, size_t nb, const double *new, size_t nn,
 	int rc;
 
 	m->notes = 0;
-	if ((rc = stats_summarise(base, nb, &m->base)) || (rc = stats_summarise(new, nn, &m->new)) ||
+	if ((rc = stats_summarise(base, nb, &m->base)) ||
+	    (rc = stats_summarise(new, nn, &m->new)) ||
 	    (rc = stats_mann_whitney(base, nb, new, nn, &m->mw)) ||
 	    (rc = stats_hodges_lehmann(base, nb, new, nn, o->conf, &m->hl)))
 		return rc;
@@ -106,8 +107,8 @@ static void set_mdc(struct cmp_metric *m, size_t k, const struct cmp_opts *o)
 	if (pmin >= level) {
 		m->mdc = INFINITY;
 		m->notes |= NOTE_UNDETECTABLE;
-	} else if (!stats_mdd(m->base.sd, m->base.n, m->new.sd, m->new.n, level, o->power,
-			      &mdd) && m->base.median > 0) {
+	} else if (!stats_mdd(m->base.sd, m->base.n, m->new.sd, m->new.n, level, o->power, &mdd) &&
+		   m->base.median > 0) {
 		m->mdc = mdd / m->base.median;
 	}
 }
@@ -173,13 +174,13 @@ static int pair_metrics(struct cmp_pair *p, const struct cmp_opts *o)
 		p->nm += !rc;
 	}
 	for (size_t i = 0; i < n->nseries; i++)
-		p->only_new += wanted(o, n->series[i].metric) && !variant_series(b, n->series[i].metric);
+		p->only_new +=
+		    wanted(o, n->series[i].metric) && !variant_series(b, n->series[i].metric);
 	return rc ? rc : compare_finish(p->m, p->nm, o);
 }
 
-static int add_pair(struct comparison *c, const struct pvb_results *br,
-		    const struct pvb_variant *b, const struct pvb_results *nr,
-		    const struct pvb_variant *n)
+static int add_pair(struct comparison *c, const struct pvb_results *br, const struct pvb_variant *b,
+		    const struct pvb_results *nr, const struct pvb_variant *n)
 {
 	struct cmp_pair *np = realloc(c->pair, (c->npair + 1) * sizeof(*np)), *p;
 
@@ -187,7 +188,7 @@ static int add_pair(struct comparison *c, const struct pvb_results *br,
 		return -ENOMEM;
 	c->pair = np;
 	p = &c->pair[c->npair++];
-	*p = (struct cmp_pair){ .base_run = br, .new_run = nr, .base = b, .new = n };
+	*p = (struct cmp_pair){.base_run = br, .new_run = nr, .base = b, .new = n};
 	if (c->opts.lenient && (!b->nstatus[PVB_OK] || !n->nstatus[PVB_OK])) {
 		c->npair--;
 		c->skipped++;
@@ -227,13 +228,13 @@ static int fail(struct comparison *c, int rc)
 	return rc;
 }
 
-int compare_runs(const struct pvb_results *a, const struct pvb_results *b,
-		 const struct cmp_opts *o, struct comparison *c)
+int compare_runs(const struct pvb_results *a, const struct pvb_results *b, const struct cmp_opts *o,
+		 struct comparison *c)
 {
 	char what[600];
 	int rc = 0;
 
-	*c = (struct comparison){ .opts = *o, .emulated = a->emulated || b->emulated };
+	*c = (struct comparison){.opts = *o, .emulated = a->emulated || b->emulated};
 	if (a->nvar == 1 && b->nvar == 1)
 		rc = add_pair(c, a, &a->var[0], b, &b->var[0]);
 	for (size_t i = 0; !rc && (a->nvar != 1 || b->nvar != 1) && i < a->nvar; i++) {
@@ -252,14 +253,14 @@ int compare_runs(const struct pvb_results *a, const struct pvb_results *b,
 	return rc ? fail(c, rc) : 0;
 }
 
-int compare_variants(const struct pvb_results *r, const char *baseline,
-		     const struct cmp_opts *o, struct comparison *c)
+int compare_variants(const struct pvb_results *r, const char *baseline, const struct cmp_opts *o,
+		     struct comparison *c)
 {
 	const struct pvb_variant *b = baseline ? results_variant(r, baseline) : results_baseline(r);
 	char what[600];
 	int rc = 0;
 
-	*c = (struct comparison){ .opts = *o, .emulated = r->emulated };
+	*c = (struct comparison){.opts = *o, .emulated = r->emulated};
 	if (!b) {
 		if (o->lenient)
 			return 0;
@@ -313,22 +314,23 @@ const char *cmp_side_label(const struct cmp_pair *p, int new_side, char *buf, si
 /* ---- the `pvbench compare` command ---- */
 
 static const char compare_usage[] =
-	"usage: pvbench compare [OPTIONS] BASE NEW\n"
-	"       pvbench compare [OPTIONS] RUN [--baseline NAME]\n\n"
-	"Compares two runs (variants matched by name) or the variants of one run against\n"
-	"its baseline. BASE, NEW and RUN are run directories or results.json files. Only OK\n"
-	"repetitions are compared; the others are counted in the output.\n\n"
-	"Per metric: n, median, mean, sd, CV, min, max of each side; the change of medians\n"
-	"(new / base - 1) with a 95% percentile-bootstrap interval; Mann-Whitney p\n"
-	"(exact for small samples without ties), Holm-adjusted over the pair's metrics;\n"
-	"Welch's t; the Hodges-Lehmann shift; the minimum detectable change (MDC, 80%\n"
-	"power). Verdict: better/worse when adjusted p < alpha and the interval excludes\n"
-	"0; no change when the interval lies inside +-band; otherwise inconclusive.\n\n"
-	"options:\n";
+    "usage: pvbench compare [OPTIONS] BASE NEW\n"
+    "       pvbench compare [OPTIONS] RUN [--baseline NAME]\n\n"
+    "Compares two runs (variants matched by name) or the variants of one run against\n"
+    "its baseline. BASE, NEW and RUN are run directories or results.json files. Only OK\n"
+    "repetitions are compared; the others are counted in the output.\n\n"
+    "Per metric: n, median, mean, sd, CV, min, max of each side; the change of medians\n"
+    "(new / base - 1) with a 95% percentile-bootstrap interval; Mann-Whitney p\n"
+    "(exact for small samples without ties), Holm-adjusted over the pair's metrics;\n"
+    "Welch's t; the Hodges-Lehmann shift; the minimum detectable change (MDC, 80%\n"
+    "power). Verdict: better/worse (by the metric's direction) when adjusted p < alpha\n"
+    "and the interval excludes 0; no change when the interval lies inside +-band and\n"
+    "each side has at least 5 OK samples; otherwise inconclusive.\n\n"
+    "options:\n";
 
 static const char compare_exit[] =
-	"\nexit status: 0 no metric worse; 1 some metric worse; 3 nothing worse but some\n"
-	"inconclusive; 2 usage or input error. Formats: reports/README.md.\n";
+    "\nexit status: 0 no metric worse; 1 some metric worse; 3 nothing worse but some\n"
+    "inconclusive; 2 usage or input error. Formats: reports/README.md.\n";
 
 struct compare_args {
 	struct cmp_opts o;
@@ -342,24 +344,23 @@ struct compare_args {
 static int compare_parse(int argc, char **argv, struct compare_args *a)
 {
 	const struct cli_opt opts[] = {
-		{ "--baseline", CLI_STR, &a->baseline, 0, 0, "NAME",
-		  "compare RUN's variants against variant NAME (default: its baseline)" },
-		{ "--band", CLI_DOUBLE, &a->band_pct, 0, 100, "PCT",
-		  "equivalence band in percent for \"no change\" (default 2)" },
-		{ "--alpha", CLI_DOUBLE, &a->o.alpha, 1e-6, 0.5, "A",
-		  "level for the Holm-adjusted p-values (default 0.05)" },
-		{ "--resamples", CLI_ULONG, &a->o.resamples, 10000, 10000000, "N",
-		  "bootstrap resamples (default 10000)" },
-		{ "--seed", CLI_ULONG, &a->o.seed, 0, 4294967295.0, "N",
-		  "bootstrap seed (default 1)" },
-		{ "--metrics", CLI_STR, &a->o.metrics, 0, 0, "GLOB",
-		  "only metrics whose names match the shell pattern GLOB" },
-		{ "--format", CLI_STR, &a->format, 0, 0, "FMT", "text (default), md, json or csv" },
-		{ "--brief", CLI_FLAG, &a->brief, 0, 0, NULL, "text and md: only the verdict table" },
-		{ "--junit", CLI_STR, &a->junit, 0, 0, "FILE",
-		  "also write JUnit XML: a test case per metric, \"worse\" fails" },
-		{ "--tap", CLI_FLAG, &a->tap, 0, 0, NULL, "print TAP 13 instead of a table" },
-		{ "--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help" },
+	    {"--baseline", CLI_STR, &a->baseline, 0, 0, "NAME",
+	     "compare RUN's variants against variant NAME (default: its baseline)"},
+	    {"--band", CLI_DOUBLE, &a->band_pct, 0, 100, "PCT",
+	     "equivalence band in percent for \"no change\" (default 2)"},
+	    {"--alpha", CLI_DOUBLE, &a->o.alpha, 1e-6, 0.5, "A",
+	     "level for the Holm-adjusted p-values (default 0.05)"},
+	    {"--resamples", CLI_ULONG, &a->o.resamples, 10000, 10000000, "N",
+	     "bootstrap resamples (default 10000)"},
+	    {"--seed", CLI_ULONG, &a->o.seed, 0, 4294967295.0, "N", "bootstrap seed (default 1)"},
+	    {"--metrics", CLI_STR, &a->o.metrics, 0, 0, "GLOB",
+	     "only metrics whose names match the shell pattern GLOB"},
+	    {"--format", CLI_STR, &a->format, 0, 0, "FMT", "text (default), md, json or csv"},
+	    {"--brief", CLI_FLAG, &a->brief, 0, 0, NULL, "text and md: only the verdict table"},
+	    {"--junit", CLI_STR, &a->junit, 0, 0, "FILE",
+	     "also write JUnit XML: a test case per metric, \"worse\" fails"},
+	    {"--tap", CLI_FLAG, &a->tap, 0, 0, NULL, "print TAP 13 instead of a table"},
+	    {"--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help"},
 	};
 	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));
 
@@ -394,7 +395,7 @@ static int compare_check_args(const struct compare_args *a)
 
 static int compare_emit(const struct compare_args *a, const struct comparison *c)
 {
-	struct rbuf o = { 0 };
+	struct rbuf o = {0};
 	int rc = a->tap ? report_cmp_tap(&o, c)
 			: report_cmp_format(a->format)(&o, c, a->brief ? REPORT_BRIEF : 0);
 
@@ -414,9 +415,9 @@ static int compare_emit(const struct compare_args *a, const struct comparison *c
 
 int cmd_compare(int argc, char **argv)
 {
-	struct compare_args a = { .o = CMP_OPTS_DEFAULT, .format = "text", .band_pct = 2 };
-	struct pvb_results r[2] = { 0 };
-	struct comparison c = { 0 };
+	struct compare_args a = {.o = CMP_OPTS_DEFAULT, .format = "text", .band_pct = 2};
+	struct pvb_results r[2] = {0};
+	struct comparison c = {0};
 	int rc = compare_parse(argc, argv, &a), i;
 
 	if (rc)
@@ -430,7 +431,7 @@ int cmd_compare(int argc, char **argv)
 		snprintf(r[0].label, sizeof(r[0].label), "base");
 		snprintf(r[1].label, sizeof(r[1].label), "new");
 	}
-	rc = i < a.npos ? -EINVAL
+	rc = i < a.npos	   ? -EINVAL
 	     : a.npos == 2 ? compare_runs(&r[0], &r[1], &a.o, &c)
 			   : compare_variants(&r[0], a.baseline, &a.o, &c);
 	if (!rc)

@@ -1,8 +1,8 @@
 /* report.c: the `pvbench report RUN... -o DIR` command: loads runs, compares each
  * run's variants with its baseline (and, given several runs, each run with the
  * first), draws the charts and writes DIR/report.html and DIR/report.md. */
-#include "pvbench/commands.h"
 #include "pvbench/report.h"
+#include "pvbench/commands.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,18 +11,18 @@
 #define MAX_RUNS 16
 
 static const char report_usage[] =
-	"usage: pvbench report RUN... -o DIR [OPTIONS]\n\n"
-	"Writes DIR/report.html (one self-contained file: charts inlined, nothing fetched,\n"
-	"every string from a guest or tool escaped), DIR/report.md (for mailing lists and\n"
-	"commit messages) and DIR/charts/ (gnuplot data, script, SVG and PNG). RUN is a run\n"
-	"directory or its results.json. Each run's variants are compared with its baseline;\n"
-	"with several runs, each run is also compared with the first (variants matched by\n"
-	"name). Statistics and verdicts are those of 'pvbench compare'.\n\noptions:\n";
+    "usage: pvbench report RUN... -o DIR [OPTIONS]\n\n"
+    "Writes DIR/report.html (one self-contained file: charts inlined, nothing fetched,\n"
+    "every string from a guest or tool escaped), DIR/report.md (for mailing lists and\n"
+    "commit messages) and DIR/charts/ (gnuplot data, script, SVG and PNG). RUN is a run\n"
+    "directory or its results.json. Each run's variants are compared with its baseline;\n"
+    "with several runs, each run is also compared with the first (variants matched by\n"
+    "name). Statistics and verdicts are those of 'pvbench compare'.\n\noptions:\n";
 
 static const char report_exit[] =
-	"\nexit status: 0 report written; 2 usage or input error, or nothing could be\n"
-	"compared (every repetition failed, no common metrics): the report is still\n"
-	"written when the inputs could be read.\n";
+    "\nexit status: 0 report written; 2 usage or input error, or nothing could be\n"
+    "compared (every repetition failed, no common metrics): the report is still\n"
+    "written when the inputs could be read.\n";
 
 struct report_args {
 	const char *out;
@@ -36,18 +36,17 @@ struct report_args {
 static int report_parse(int argc, char **argv, struct report_args *a)
 {
 	const struct cli_opt opts[] = {
-		{ "-o", CLI_STR, &a->out, 0, 0, "DIR", "output directory (required)" },
-		{ "--band", CLI_DOUBLE, &a->band_pct, 0, 100, "PCT",
-		  "equivalence band in percent for \"no change\" (default 2)" },
-		{ "--alpha", CLI_DOUBLE, &a->o.alpha, 1e-6, 0.5, "A",
-		  "level for the Holm-adjusted p-values (default 0.05)" },
-		{ "--resamples", CLI_ULONG, &a->o.resamples, 10000, 10000000, "N",
-		  "bootstrap resamples (default 10000)" },
-		{ "--seed", CLI_ULONG, &a->o.seed, 0, 4294967295.0, "N",
-		  "bootstrap seed (default 1)" },
-		{ "--metrics", CLI_STR, &a->o.metrics, 0, 0, "GLOB",
-		  "compare only metrics whose names match GLOB" },
-		{ "--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help" },
+	    {"-o", CLI_STR, &a->out, 0, 0, "DIR", "output directory (required)"},
+	    {"--band", CLI_DOUBLE, &a->band_pct, 0, 100, "PCT",
+	     "equivalence band in percent for \"no change\" (default 2)"},
+	    {"--alpha", CLI_DOUBLE, &a->o.alpha, 1e-6, 0.5, "A",
+	     "level for the Holm-adjusted p-values (default 0.05)"},
+	    {"--resamples", CLI_ULONG, &a->o.resamples, 10000, 10000000, "N",
+	     "bootstrap resamples (default 10000)"},
+	    {"--seed", CLI_ULONG, &a->o.seed, 0, 4294967295.0, "N", "bootstrap seed (default 1)"},
+	    {"--metrics", CLI_STR, &a->o.metrics, 0, 0, "GLOB",
+	     "compare only metrics whose names match GLOB"},
+	    {"--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help"},
 	};
 	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));
 
@@ -79,7 +78,8 @@ static void unique_labels(struct report *r)
 			if (!strcmp(r->runs[i].label, r->runs[j].label)) {
 				char l[sizeof(r->runs[i].label)];
 
-				snprintf(l, sizeof(l), "%.50s-%d", r->runs[i].label, (int)(i + 1) & 0xff);
+				snprintf(l, sizeof(l), "%.50s-%d", r->runs[i].label,
+					 (int)(i + 1) & 0xff);
 				memcpy(r->runs[i].label, l, sizeof(l));
 				j = (size_t)-1; /* recheck against every earlier label */
 			}
@@ -125,8 +125,8 @@ static int build_comparisons(struct report *r)
 	return rc;
 }
 
-const char *report_var_label(const struct report *r, size_t run, const char *variant,
-			     char *buf, size_t len)
+const char *report_var_label(const struct report *r, size_t run, const char *variant, char *buf,
+			     size_t len)
 {
 	if (r->nruns > 1)
 		snprintf(buf, len, "%s:%s", r->runs[run].label, variant);
@@ -143,14 +143,16 @@ static const char *doc_title(const struct report *r, char *buf, size_t len)
 		const char *name = rj_str(json_object_get(r->runs[i].root, "scenario"), "name");
 
 		off += snprintf(buf + off, len - off, "%s %s", i ? "," : "",
-				r->nruns > 1 ? r->runs[i].label : name ? name : r->runs[i].label);
+				r->nruns > 1 ? r->runs[i].label
+				: name	     ? name
+					     : r->runs[i].label);
 	}
 	return buf;
 }
 
 static int write_doc_file(const struct report *r, const struct doc_ops *ops, const char *file)
 {
-	struct rbuf o = { 0 };
+	struct rbuf o = {0};
 	struct doc d;
 	char path[4096], title[300];
 	int rc;
@@ -179,9 +181,9 @@ static int check_compared(const struct report *r)
 		for (int v = 0; v < V_NVERDICT; v++)
 			compared += r->cmp[i].count[v];
 	if (!ok) {
-		pvb_err("every repetition failed (no OK repetitions in %zu runs); the report in "
-			"'%s' shows the failures",
-			r->nruns, r->outdir);
+		pvb_err("every repetition failed: no OK repetition in %s; the report in '%s' "
+			"shows the failures",
+			r->nruns > 1 ? "any run" : r->runs[0].path, r->outdir);
 		return -EINVAL;
 	}
 	if (r->nruns > 1 && !compared) {
@@ -195,7 +197,7 @@ static int check_compared(const struct report *r)
 
 static char *join_args(int argc, char **argv)
 {
-	struct rbuf o = { 0 };
+	struct rbuf o = {0};
 
 	rb_puts(&o, "pvbench");
 	for (int i = 0; i < argc; i++)
@@ -233,8 +235,8 @@ static int report_write(struct report *r)
 
 int cmd_report(int argc, char **argv)
 {
-	struct report_args a = { .o = CMP_OPTS_DEFAULT, .band_pct = 2 };
-	struct report r = { 0 };
+	struct report_args a = {.o = CMP_OPTS_DEFAULT, .band_pct = 2};
+	struct report r = {0};
 	int rc = report_parse(argc, argv, &a);
 
 	if (rc)

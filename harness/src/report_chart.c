@@ -21,8 +21,8 @@
 
 enum chart_kind { CHART_METRIC, CHART_LATENCY, CHART_BOOT, CHART_SWEEP };
 
-static const char gp_colors[][8] = { "#1f5fa8", "#d9480f", "#2b8a3e", "#862e9c",
-				     "#c92a2a", "#5c940d", "#0b7285", "#e67700" };
+static const char gp_colors[][8] = {"#1f5fa8", "#d9480f", "#2b8a3e", "#862e9c",
+				    "#c92a2a", "#5c940d", "#0b7285", "#e67700"};
 
 /* Text for a gnuplot single-quoted string: letters, digits and a few harmless
  * punctuation marks; anything else (quotes, backquotes, @, <, &, # ...) becomes '?',
@@ -53,8 +53,8 @@ static void file_token(char *out, size_t len, const char *in)
 
 		out[i] = ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 			  (c >= 'A' && c <= 'Z') || c == '-' || c == '_')
-				 ? c
-				 : '_';
+			     ? c
+			     : '_';
 	}
 	out[i] = '\0';
 }
@@ -88,19 +88,21 @@ static void gp_begin(struct rbuf *gp, const char *name, const char *title, const
 	char t[128], y[128];
 
 	rb_printf(gp, "\n# ---- %s\nreset\n", name);
-	rb_printf(gp, "set terminal svg size 760,440 font 'sans,12' noenhanced background "
-		      "rgb 'white'\nset output '%s.svg'\n",
+	rb_printf(gp,
+		  "set terminal svg size 760,440 font 'sans,12' noenhanced background "
+		  "rgb 'white'\nset output '%s.svg'\n",
 		  name);
 	rb_printf(gp, "set title '%s'\nset ylabel '%s'\n", gp_label(t, sizeof(t), title),
 		  gp_label(y, sizeof(y), ylabel));
-	rb_puts(gp, "set grid ytics\nset key outside bottom center horizontal\n"
-		    "set border 3\nset tics nomirror\nset format y '%.3s%c'\n");
+	rb_puts(gp, "set grid ytics\nset key outside bottom center horizontal reverse Left\n"
+		    "set border 3\nset tics nomirror\n");
 }
 
 static void gp_end(struct rbuf *gp, const char *name)
 {
-	rb_printf(gp, "set terminal pngcairo size 760,440 font 'sans,10' noenhanced background "
-		      "rgb 'white'\nset output '%s.png'\nreplot\nset output\n",
+	rb_printf(gp,
+		  "set terminal pngcairo size 760,440 font 'sans,10' noenhanced background "
+		  "rgb 'white'\nset output '%s.png'\nreplot\nset output\n",
 		  name);
 }
 
@@ -121,10 +123,10 @@ static void points_rows(struct rbuf *dat, double x, const struct pvb_series *s)
 		rb_printf(dat, "%.4f %.10g\n", x + 0.22 + 0.05 * ((int)(k % 3) - 1), s->v[k]);
 }
 
-static const char *metric_title(const struct report *r, const char *metric, char *buf,
-				size_t len, const char **unit)
+static const char *metric_title(const struct report *r, const char *metric, char *buf, size_t len,
+				const char **unit)
 {
-	struct metric_meta m = { "", BETTER_UNKNOWN, false };
+	struct metric_meta m = {"", BETTER_UNKNOWN, false};
 
 	for (size_t i = 0; i < r->nruns; i++)
 		if (json_object_get(json_object_get(r->runs[i].root, "metrics_meta"), metric) ||
@@ -132,18 +134,20 @@ static const char *metric_title(const struct report *r, const char *metric, char
 			results_metric_meta(&r->runs[i], metric, &m);
 	*unit = m.unit;
 	snprintf(buf, len, "%s (%s%s%s)", metric, m.unit, *m.unit ? ", " : "",
-		 m.better == BETTER_UNKNOWN ? "direction unknown"
+		 m.better == BETTER_UNKNOWN  ? "direction unknown"
 		 : m.better == BETTER_HIGHER ? "higher is better"
 					     : "lower is better");
 	return buf;
 }
 
-static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, size_t idx)
+/* Data blocks for a metric chart (0: "x median lo hi" per variant, 1: "x value" per
+ * repetition) and the matching xtics; returns the number of variants plotted. */
+static int metric_blocks(const struct report *r, const char *metric, struct rbuf *dat,
+			 struct rbuf *tics)
 {
-	struct rbuf med = { 0 }, pts = { 0 }, tics = { 0 };
-	char name[96], tok[48], title[200], lab[80], cap[512];
-	const char *unit = "";
-	int x = 0, rc;
+	struct rbuf pts = {0};
+	char lab[80], cap[160];
+	int x = 0;
 
 	for (size_t i = 0; i < r->nruns; i++)
 		for (size_t j = 0; j < r->runs[i].nvar; j++) {
@@ -151,33 +155,47 @@ static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, s
 
 			if (!s)
 				continue;
-			median_row(&med, x, s);
+			median_row(dat, x, s);
 			points_rows(&pts, x, s);
 			report_var_label(r, i, r->runs[i].var[j].name, cap, sizeof(cap));
-			rb_printf(&tics, "%s'%s' %d", x ? ", " : "", gp_label(lab, sizeof(lab), cap), x);
+			rb_printf(tics, "%s'%s' %d", x ? ", " : "", gp_label(lab, sizeof(lab), cap),
+				  x);
 			x++;
 		}
+	rb_puts(dat, "\n\n");
+	rb_putn(dat, pts.sb.buf ? pts.sb.buf : "", pts.sb.len);
+	sb_free(&pts.sb);
+	return pts.err ? 0 : x;
+}
+
+static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, size_t idx)
+{
+	struct rbuf dat = {0}, tics = {0};
+	char name[96], tok[48], title[200], cap[512];
+	const char *unit = "";
+	int x = metric_blocks(r, metric, &dat, &tics), rc;
+
 	file_token(tok, sizeof(tok), metric);
 	snprintf(name, sizeof(name), "m%02zu-%s", idx, tok);
-	rb_puts(&med, "\n\n");
-	rb_putn(&med, pts.sb.buf ? pts.sb.buf : "", pts.sb.len);
-	rc = x ? write_dat(r, name, &med) : 0;
+	rc = x ? write_dat(r, name, &dat) : 0;
 	if (x && !rc && !tics.err) {
 		metric_title(r, metric, title, sizeof(title), &unit);
 		gp_begin(gp, name, title, unit);
 		rb_printf(gp, "set xtics (%s)%s\nset xrange [-0.6:%d.6]\n", tics.sb.buf,
 			  x > 5 ? " rotate by -30" : "", x - 1);
-		rb_printf(gp, "plot '%s.dat' index 0 using 1:2:3:4 with yerrorbars pt 7 ps 1.3 "
-			      "lw 2 lc rgb '%s' title 'median, 95%% CI', '' index 1 using 1:2 "
-			      "with points pt 6 ps 0.9 lc rgb '#777777' title 'repetitions'\n",
+		rb_printf(gp,
+			  "plot '%s.dat' index 0 using 1:2:3:4 with yerrorbars pt 7 ps 1.3 "
+			  "lw 2 lc rgb '%s' title 'median, 95%% CI', '' index 1 using 1:2 "
+			  "with points pt 6 ps 0.9 lc rgb '#777777' title 'repetitions'\n",
 			  name, gp_colors[0]);
 		gp_end(gp, name);
-		snprintf(cap, sizeof(cap), "%s: median per variant with its 95%% confidence "
-					   "interval, each repetition as a point beside it", title);
+		snprintf(cap, sizeof(cap),
+			 "%s: median per variant with its 95%% confidence "
+			 "interval, each repetition as a point beside it",
+			 title);
 		rc = add_chart(r, CHART_METRIC, name, cap);
 	}
-	sb_free(&med.sb);
-	sb_free(&pts.sb);
+	sb_free(&dat.sb);
 	sb_free(&tics.sb);
 	return rc;
 }
@@ -186,7 +204,7 @@ static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, s
 static bool parse_percentile(const char *m, char *prefix, size_t plen, double *pct,
 			     const char **unit)
 {
-	static const char *const units[] = { "_ns", "_us", "_ms", "_s" };
+	static const char *const units[] = {"_ns", "_us", "_ms", "_s"};
 	const char *p = strstr(m, "_p"), *last = NULL, *u;
 	char num[16];
 	size_t n = 0;
@@ -196,9 +214,8 @@ static bool parse_percentile(const char *m, char *prefix, size_t plen, double *p
 			last = p;
 	if (!last)
 		return false;
-	for (u = last + 2; *u && ((*u >= '0' && *u <= '9') || (*u == '_' && u[1] >= '0' &&
-							       u[1] <= '9'));
-	     u++)
+	for (u = last + 2;
+	     *u && ((*u >= '0' && *u <= '9') || (*u == '_' && u[1] >= '0' && u[1] <= '9')); u++)
 		if (n + 1 < sizeof(num))
 			num[n++] = *u == '_' ? '.' : *u;
 	num[n] = '\0';
@@ -258,8 +275,9 @@ static void latency_series(const struct report *r, const struct pct_group *g, st
 				continue;
 			rb_puts(dat, "\n\n");
 			report_var_label(r, i, v->name, cap, sizeof(cap));
-			rb_printf(plot, "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines lw 2 "
-					"pt 7 lc rgb '%s' title '%s'",
+			rb_printf(plot,
+				  "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines lw 2 "
+				  "pt 7 lc rgb '%s' title '%s'",
 				  k ? ", " : "plot ", name, k, gp_colors[k % ARRAY_SIZE(gp_colors)],
 				  gp_label(lab, sizeof(lab), cap));
 			k++;
@@ -268,7 +286,7 @@ static void latency_series(const struct report *r, const struct pct_group *g, st
 
 static int chart_latency(struct report *r, struct rbuf *gp, const struct pct_group *g, size_t idx)
 {
-	struct rbuf dat = { 0 }, plot = { 0 };
+	struct rbuf dat = {0}, plot = {0};
 	char name[96], tok[48], title[200], cap[512];
 	int rc = 0;
 
@@ -283,8 +301,10 @@ static int chart_latency(struct report *r, struct rbuf *gp, const struct pct_gro
 			rb_printf(gp, "%s'p%g' %zu", q ? ", " : "", g->pct[q], q);
 		rb_printf(gp, ")\nset xrange [-0.3:%zu.3]\n%s\n", g->n - 1, plot.sb.buf);
 		gp_end(gp, name);
-		snprintf(cap, sizeof(cap), "%s: median of each percentile per variant with its "
-					   "95%% confidence interval (log scale)", title);
+		snprintf(cap, sizeof(cap),
+			 "%s: median of each percentile per variant with its "
+			 "95%% confidence interval (log scale)",
+			 title);
 		rc = add_chart(r, CHART_LATENCY, name, cap);
 	}
 	sb_free(&dat.sb);
@@ -346,14 +366,14 @@ static bool boot_block(struct rbuf *dat, json_t *timeline, int y)
 	json_t *v;
 	char lab[80];
 
-	json_object_foreach(timeline, key, v)
-		if (json_is_number(v) && n < ARRAY_SIZE(st))
-			st[n++] = (struct stage){ key, json_number_value(v) };
+	json_object_foreach(timeline, key, v) if (json_is_number(v) && n < ARRAY_SIZE(st)) st[n++] =
+	    (struct stage){key, json_number_value(v)};
 	if (!n)
 		return false;
 	qsort(st, n, sizeof(*st), cmp_stage);
 	for (size_t i = 0; i < n; i++)
-		rb_printf(dat, "%.6g %d \"%s\"\n", st[i].t, y, gp_label(lab, sizeof(lab), st[i].name));
+		rb_printf(dat, "%.6g %d \"%s\"\n", st[i].t, y,
+			  gp_label(lab, sizeof(lab), st[i].name));
 	rb_puts(dat, "\n\n");
 	return true;
 }
@@ -367,12 +387,15 @@ static int boot_blocks(const struct report *r, struct rbuf *dat, struct rbuf *ti
 		json_t *boots = json_object_get(r->runs[i].root, "boots"), *b;
 		size_t k;
 
-		json_array_foreach(boots, k, b) {
+		json_array_foreach(boots, k, b)
+		{
 			if (!boot_block(dat, json_object_get(b, "timeline"), y))
 				continue;
-			snprintf(buf, sizeof(buf), "%s%sboot %d", r->nruns > 1 ? r->runs[i].label : "",
-				 r->nruns > 1 ? " " : "", (int)rj_num(b, "boot", k + 1));
-			rb_printf(tics, "%s'%s' %d", y ? ", " : "", gp_label(lab, sizeof(lab), buf), y);
+			snprintf(buf, sizeof(buf), "%s%sboot %d",
+				 r->nruns > 1 ? r->runs[i].label : "", r->nruns > 1 ? " " : "",
+				 (int)rj_num(b, "boot", k + 1));
+			rb_printf(tics, "%s'%s' %d", y ? ", " : "", gp_label(lab, sizeof(lab), buf),
+				  y);
 			y++;
 		}
 	}
@@ -381,19 +404,21 @@ static int boot_blocks(const struct report *r, struct rbuf *dat, struct rbuf *ti
 
 static int chart_boot(struct report *r, struct rbuf *gp)
 {
-	struct rbuf dat = { 0 }, tics = { 0 };
+	struct rbuf dat = {0}, tics = {0};
 	const char *name = "boot-timeline";
 	int rows = boot_blocks(r, &dat, &tics), rc = 0;
 
 	if (rows && !tics.err && !(rc = write_dat(r, name, &dat))) {
 		gp_begin(gp, name, "Boot timeline: when each stage was reached", "");
-		rb_printf(gp, "set xlabel 'seconds since QEMU start'\nset ytics (%s)\n"
-			      "set yrange [-0.7:%d.9]\nset xrange [0:*]\nunset key\nplot ",
+		rb_printf(gp,
+			  "set xlabel 'seconds since QEMU start'\nset ytics (%s)\n"
+			  "set yrange [-0.7:%d.9]\nset xrange [0:*]\nunset key\nplot ",
 			  tics.sb.buf, rows - 1);
 		for (int y = 0; y < rows; y++)
-			rb_printf(gp, "%s'%s.dat' index %d using 1:2 with linespoints pt 7 lw 2 lc rgb "
-				      "'%s', '' index %d using 1:2:3 with labels rotate by 35 left "
-				      "offset 0.3,0.5 font ',8'",
+			rb_printf(gp,
+				  "%s'%s.dat' index %d using 1:2 with linespoints pt 7 lw 2 lc rgb "
+				  "'%s', '' index %d using 1:2:3 with labels rotate by 35 left "
+				  "offset 0.3,0.5 font ',8'",
 				  y ? ", " : "", name, y, gp_colors[y % ARRAY_SIZE(gp_colors)], y);
 		rb_puts(gp, "\n");
 		gp_end(gp, name);
@@ -410,15 +435,15 @@ static json_t *variant_obj(const struct pvb_results *run, const char *name)
 	json_t *vars = json_object_get(run->root, "variants"), *v;
 	size_t i;
 
-	json_array_foreach(vars, i, v)
-		if (rj_str(v, "name") && !strcmp(rj_str(v, "name"), name))
-			return v;
+	json_array_foreach(vars, i,
+			   v) if (rj_str(v, "name") && !strcmp(rj_str(v, "name"), name)) return v;
 	return NULL;
 }
 
 static bool override_num(const struct pvb_results *run, size_t j, const char *key, double *x)
 {
-	const char *s = rj_str(json_object_get(variant_obj(run, run->var[j].name), "overrides"), key);
+	const char *s =
+	    rj_str(json_object_get(variant_obj(run, run->var[j].name), "overrides"), key);
 	char *end;
 
 	if (!s || !*s)
@@ -433,7 +458,8 @@ static const char *sweep_key(const struct pvb_results *run, double *vals)
 	json_t *first = run->nvar ? variant_obj(run, run->var[0].name) : NULL, *v;
 	const char *key;
 
-	json_object_foreach(json_object_get(first, "overrides"), key, v) {
+	json_object_foreach(json_object_get(first, "overrides"), key, v)
+	{
 		size_t j, distinct = 0;
 
 		for (j = 0; j < run->nvar && override_num(run, j, key, &vals[j]); j++) {
@@ -449,48 +475,70 @@ static const char *sweep_key(const struct pvb_results *run, double *vals)
 	return NULL;
 }
 
+/* Data blocks for a sweep chart in ascending parameter order (0: medians, 1:
+ * repetitions); *ratio gets max / min of the values plotted (0 if any is <= 0). */
+static size_t sweep_blocks(const struct pvb_results *res, const double *vals, const char *metric,
+			   struct rbuf *dat, double *ratio)
+{
+	struct rbuf pts = {0};
+	double lo = INFINITY, hi = -INFINITY, prev = -INFINITY;
+	size_t used = 0;
+
+	for (size_t k = 0; k < res->nvar; k++) {
+		const struct pvb_series *s = NULL;
+		size_t best = res->nvar;
+
+		for (size_t j = 0; j < res->nvar; j++) /* next larger value: selection order */
+			if (vals[j] > prev && (best == res->nvar || vals[j] < vals[best]))
+				best = j;
+		if (best == res->nvar)
+			break;
+		prev = vals[best];
+		if (!(s = variant_series(&res->var[best], metric)))
+			continue;
+		median_row(dat, prev, s);
+		points_rows(&pts, prev - 0.22, s); /* points_rows adds 0.22 +- 0.05 */
+		lo = fmin(lo, prev);
+		hi = fmax(hi, prev);
+		used++;
+	}
+	rb_puts(dat, "\n\n");
+	rb_putn(dat, pts.sb.buf ? pts.sb.buf : "", pts.sb.len);
+	sb_free(&pts.sb);
+	*ratio = lo > 0 ? hi / lo : 0;
+	return used;
+}
+
 static int chart_sweep(struct report *r, struct rbuf *gp, size_t run, const char *key,
 		       const double *vals, const char *metric, size_t idx)
 {
 	const struct pvb_results *res = &r->runs[run];
-	struct rbuf med = { 0 }, pts = { 0 };
+	struct rbuf dat = {0};
 	char name[96], tok[48], title[300], mt[200], xl[80], cap[512];
-	double lo = INFINITY, hi = 0;
+	double ratio;
 	const char *unit;
 	int rc = 0;
-	size_t used = 0;
 
-	for (size_t j = 0; j < res->nvar; j++) {
-		const struct pvb_series *s = variant_series(&res->var[j], metric);
-
-		if (!s)
-			continue;
-		median_row(&med, vals[j], s);
-		points_rows(&pts, vals[j] - 0.22, s); /* points_rows offsets by 0.22 +- 0.05 */
-		lo = fmin(lo, vals[j]);
-		hi = fmax(hi, vals[j]);
-		used++;
-	}
 	file_token(tok, sizeof(tok), metric);
 	snprintf(name, sizeof(name), "sweep%zu-%02zu-%s", run, idx, tok);
-	rb_puts(&med, "\n\n");
-	rb_putn(&med, pts.sb.buf ? pts.sb.buf : "", pts.sb.len);
-	if (used >= 3 && !(rc = write_dat(r, name, &med))) {
+	if (sweep_blocks(res, vals, metric, &dat, &ratio) >= 3 &&
+	    !(rc = write_dat(r, name, &dat))) {
 		metric_title(r, metric, mt, sizeof(mt), &unit);
 		snprintf(title, sizeof(title), "%s against %s", mt, key);
 		gp_begin(gp, name, title, unit);
 		rb_printf(gp, "set xlabel '%s'\nunset key\n%s", gp_label(xl, sizeof(xl), key),
-			  lo > 0 && hi / lo >= 8 ? "set logscale x 2\n" : "");
-		rb_printf(gp, "plot '%s.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc "
-			      "rgb '%s', '' index 1 using 1:2 with points pt 6 lc rgb '#777777'\n",
+			  ratio >= 8 ? "set logscale x 2\n" : "");
+		rb_printf(gp,
+			  "plot '%s.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc "
+			  "rgb '%s', '' index 1 using 1:2 with points pt 6 lc rgb '#777777'\n",
 			  name, gp_colors[0]);
 		gp_end(gp, name);
-		snprintf(cap, sizeof(cap), "%s: median with 95%% CI per value, repetitions as "
-					   "points (%s)", title, res->label);
+		snprintf(cap, sizeof(cap),
+			 "%s: median with 95%% CI per value, repetitions as points (%s)", title,
+			 res->label);
 		rc = add_chart(r, CHART_SWEEP, name, cap);
 	}
-	sb_free(&med.sb);
-	sb_free(&pts.sb);
+	sb_free(&dat.sb);
 	return rc;
 }
 
@@ -598,7 +646,7 @@ static int build_charts(struct report *r, struct rbuf *gp)
 int report_charts(struct report *r)
 {
 	char dir[4096], path[4200];
-	struct rbuf gp = { 0 };
+	struct rbuf gp = {0};
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/charts", r->outdir);

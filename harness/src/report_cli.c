@@ -84,7 +84,8 @@ int cli_parse(int argc, char **argv, const struct cli_opt *opts, size_t nopts, c
 		} else if (!only_pos && a[0] == '-' && a[1]) {
 			o = find_opt(opts, nopts, a, &value);
 			if (!o) {
-				pvb_err("unknown option '%s' (see 'pvbench %s --help')", a, argv[0]);
+				pvb_err("unknown option '%s' (see 'pvbench %s --help')", a,
+					argv[0]);
 				return -EINVAL;
 			}
 			if (apply(o, value, i + 1 < argc ? argv[i + 1] : NULL, &used))

@@ -11,10 +11,10 @@
 #define N 48 /* room for one formatted number */
 
 const char *const verdict_class[V_NVERDICT] = {
-	[V_BETTER] = "v-better",
-	[V_WORSE] = "v-worse",
-	[V_NO_CHANGE] = "v-same",
-	[V_INCONCLUSIVE] = "v-unsure",
+    [V_BETTER] = "v-better",
+    [V_WORSE] = "v-worse",
+    [V_NO_CHANGE] = "v-same",
+    [V_INCONCLUSIVE] = "v-unsure",
 };
 
 static const char *pair_title(const struct cmp_pair *p, char *buf, size_t len)
@@ -55,8 +55,9 @@ void report_cmp_method(struct rbuf *o, const struct cmp_opts *opts)
 		  "bootstrap interval (%lu resamples, seed %lu); p = two-sided Mann-Whitney U "
 		  "(exact without ties and n < 50, else normal approximation with tie and "
 		  "continuity correction), Holm-adjusted over the metrics of each pair. "
-		  "Verdict: better/worse when p(Holm) < %g and the interval excludes 0; no "
-		  "change when the interval lies inside +-%g%%; otherwise inconclusive. "
+		  "Verdict: better/worse (by the metric's direction) when p(Holm) < %g and the "
+		  "interval excludes 0; no change when the interval lies inside +-%g%% and each "
+		  "side has at least 5 OK repetitions; otherwise inconclusive. "
 		  "MDC = smallest difference of means that a two-sided Welch test at level "
 		  "alpha / (metrics in the pair) detects with %.0f%% power given the observed "
 		  "spread, as a percentage of the base median (\"none\": these sample sizes "
@@ -68,25 +69,25 @@ void report_cmp_method(struct rbuf *o, const struct cmp_opts *opts)
 
 static void verdict_table(struct doc *d, const struct cmp_pair *p)
 {
-	static const char *const head[] = { "metric", "unit", "better", "n",   "base median",
-					    "new median", "change", "95% CI", "p (Holm)",
-					    "MDC", "verdict" };
+	static const char *const head[] = {"metric",	  "unit",	"better", "n",
+					   "base median", "new median", "change", "95% CI",
+					   "p (Holm)",	  "MDC",	"verdict"};
 
 	doc_table(d, ARRAY_SIZE(head), head, 0x3f8); /* n .. MDC right-aligned */
 	for (size_t i = 0; i < p->nm; i++) {
 		const struct cmp_metric *m = &p->m[i];
 		char n[N], mb[N], mn[N], ch[N], ci[2 * N], pv[N], mdc[N];
-		const char *row[] = { m->name,
-				      m->meta.unit,
-				      metric_better_name(m->meta.better),
-				      n,
-				      fmt_num(mb, N, m->base.median),
-				      fmt_num(mn, N, m->new.median),
-				      fmt_pct(ch, N, m->boot.change),
-				      ci_str(ci, sizeof(ci), m->boot.lo, m->boot.hi),
-				      fmt_p(pv, N, m->p_holm),
-				      mdc_str(mdc, N, m->mdc),
-				      verdict_names[m->verdict] };
+		const char *row[] = {m->name,
+				     m->meta.unit,
+				     metric_better_name(m->meta.better),
+				     n,
+				     fmt_num(mb, N, m->base.median),
+				     fmt_num(mn, N, m->new.median),
+				     fmt_pct(ch, N, m->boot.change),
+				     ci_str(ci, sizeof(ci), m->boot.lo, m->boot.hi),
+				     fmt_p(pv, N, m->p_holm),
+				     mdc_str(mdc, N, m->mdc),
+				     verdict_names[m->verdict]};
 
 		snprintf(n, N, "%zu/%zu", m->base.n, m->new.n);
 		doc_row(d, row, verdict_class[m->verdict]);
@@ -98,11 +99,15 @@ static void summary_rows(struct doc *d, const char *name, const char *side,
 			 const struct stats_summary *s)
 {
 	char n[N], med[N], mean[N], sd[N], cv[N], min[N], max[N];
-	const char *row[] = { name,	       side,
-			      n,	       fmt_num(med, N, s->median),
-			      fmt_num(mean, N, s->mean), fmt_num(sd, N, s->sd),
-			      cv,	       fmt_num(min, N, s->min),
-			      fmt_num(max, N, s->max) };
+	const char *row[] = {name,
+			     side,
+			     n,
+			     fmt_num(med, N, s->median),
+			     fmt_num(mean, N, s->mean),
+			     fmt_num(sd, N, s->sd),
+			     cv,
+			     fmt_num(min, N, s->min),
+			     fmt_num(max, N, s->max)};
 
 	snprintf(n, N, "%zu", s->n);
 	if (isnan(s->cv))
@@ -114,8 +119,8 @@ static void summary_rows(struct doc *d, const char *name, const char *side,
 
 static void stats_table(struct doc *d, const struct cmp_pair *p)
 {
-	static const char *const head[] = { "metric", "side", "n",   "median", "mean",
-					    "sd",     "CV",   "min", "max" };
+	static const char *const head[] = {"metric", "side", "n",   "median", "mean",
+					   "sd",     "CV",   "min", "max"};
 
 	doc_table(d, ARRAY_SIZE(head), head, 0x1fc);
 	for (size_t i = 0; i < p->nm; i++) {
@@ -127,18 +132,23 @@ static void stats_table(struct doc *d, const struct cmp_pair *p)
 
 static void tests_table(struct doc *d, const struct cmp_pair *p)
 {
-	static const char *const head[] = { "metric",  "U",	  "p (MW)",   "MW method",
-					    "Welch t", "Welch df", "p (Welch)", "HL shift",
-					    "HL 95% CI" };
+	static const char *const head[] = {"metric",	"U",	    "p (MW)",
+					   "MW method", "Welch t",  "Welch df",
+					   "p (Welch)", "HL shift", "HL 95% CI"};
 
 	doc_table(d, ARRAY_SIZE(head), head, 0x1f6);
 	for (size_t i = 0; i < p->nm; i++) {
 		const struct cmp_metric *m = &p->m[i];
 		char u[N], pm[N], t[N], df[N], pw[N], hl[N], lo[N], hi[N], ci[3 * N];
-		const char *row[] = { m->name, u, fmt_p(pm, N, m->mw.p),
-				      m->mw.exact ? "exact" : "normal",
-				      fmt_num(t, N, m->welch.t), fmt_num(df, N, m->welch.df),
-				      fmt_p(pw, N, m->welch.p), fmt_num(hl, N, m->hl.shift), ci };
+		const char *row[] = {m->name,
+				     u,
+				     fmt_p(pm, N, m->mw.p),
+				     m->mw.exact ? "exact" : "normal",
+				     fmt_num(t, N, m->welch.t),
+				     fmt_num(df, N, m->welch.df),
+				     fmt_p(pw, N, m->welch.p),
+				     fmt_num(hl, N, m->hl.shift),
+				     ci};
 
 		snprintf(u, N, "%g", m->mw.u);
 		snprintf(ci, sizeof(ci), "[%s, %s]", fmt_num(lo, N, m->hl.lo),
@@ -152,7 +162,7 @@ static void tests_table(struct doc *d, const struct cmp_pair *p)
 static void notes(struct doc *d, const struct cmp_pair *p)
 {
 	for (int b = 0; b < CMP_NNOTES; b++) {
-		struct rbuf o = { 0 };
+		struct rbuf o = {0};
 
 		for (size_t i = 0; i < p->nm; i++)
 			if (p->m[i].notes & (1u << b))
@@ -173,8 +183,9 @@ static void pair_doc(struct doc *d, const struct cmp_pair *p, unsigned flags)
 	d->ops->heading(d, flags & REPORT_NESTED ? 3 : 2, pair_title(p, t, sizeof(t)));
 	doc_paraf(d, "%s: %zu OK repetitions, excluded: %s. %s: %zu OK, excluded: %s.",
 		  cmp_side_label(p, 0, lb, sizeof(lb)), p->base->nstatus[PVB_OK],
-		  variant_excluded_str(p->base, xb, sizeof(xb)), cmp_side_label(p, 1, ln, sizeof(ln)),
-		  p->new->nstatus[PVB_OK], variant_excluded_str(p->new, xn, sizeof(xn)));
+		  variant_excluded_str(p->base, xb, sizeof(xb)),
+		  cmp_side_label(p, 1, ln, sizeof(ln)), p->new->nstatus[PVB_OK],
+		  variant_excluded_str(p->new, xn, sizeof(xn)));
 	verdict_table(d, p);
 	if (!(flags & REPORT_BRIEF)) {
 		stats_table(d, p);
@@ -194,7 +205,7 @@ void report_cmp_doc(struct doc *d, const struct comparison *c, unsigned flags)
 		  c->count[V_BETTER], c->count[V_WORSE], c->count[V_NO_CHANGE],
 		  c->count[V_INCONCLUSIVE]);
 	if (!(flags & REPORT_NESTED)) {
-		struct rbuf m = { 0 };
+		struct rbuf m = {0};
 
 		report_cmp_method(&m, &c->opts);
 		if (!m.err)
@@ -245,10 +256,10 @@ report_cmp_fn report_cmp_format(const char *name)
 		const char *name;
 		report_cmp_fn fn;
 	} formats[] = {
-		{ "text", write_text },
-		{ "md", write_md },
-		{ "json", report_cmp_json },
-		{ "csv", report_cmp_csv },
+	    {"text", write_text},
+	    {"md", write_md},
+	    {"json", report_cmp_json},
+	    {"csv", report_cmp_csv},
 	};
 
 	for (size_t i = 0; name && i < ARRAY_SIZE(formats); i++)
@@ -305,22 +316,22 @@ int report_cmp_tap(struct rbuf *o, const struct comparison *c)
 
 /* JUnit: "worse" fails, "inconclusive" is skipped, the rest pass with a message. */
 static const char *const junit_open[V_NVERDICT] = {
-	[V_BETTER] = "<system-out>",
-	[V_WORSE] = "<failure type=\"worse\" message=\"",
-	[V_NO_CHANGE] = "<system-out>",
-	[V_INCONCLUSIVE] = "<skipped message=\"",
+    [V_BETTER] = "<system-out>",
+    [V_WORSE] = "<failure type=\"worse\" message=\"",
+    [V_NO_CHANGE] = "<system-out>",
+    [V_INCONCLUSIVE] = "<skipped message=\"",
 };
 static const char *const junit_close[V_NVERDICT] = {
-	[V_BETTER] = "</system-out>",
-	[V_WORSE] = "\"/>",
-	[V_NO_CHANGE] = "</system-out>",
-	[V_INCONCLUSIVE] = "\"/>",
+    [V_BETTER] = "</system-out>",
+    [V_WORSE] = "\"/>",
+    [V_NO_CHANGE] = "</system-out>",
+    [V_INCONCLUSIVE] = "\"/>",
 };
 
 static void junit_case(struct rbuf *o, const struct cmp_pair *p, const struct cmp_metric *m)
 {
 	char t[400];
-	struct rbuf line = { 0 };
+	struct rbuf line = {0};
 
 	metric_line(&line, m);
 	rb_puts(o, "    <testcase classname=\"pvbench.compare.");
@@ -341,8 +352,9 @@ int report_cmp_junit(struct rbuf *o, const struct comparison *c)
 		       c->count[V_INCONCLUSIVE];
 	char t[400];
 
-	rb_printf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pvbench "
-		     "compare\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+	rb_printf(o,
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pvbench "
+		  "compare\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
 		  total, c->count[V_WORSE], c->count[V_INCONCLUSIVE]);
 	for (size_t i = 0; i < c->npair; i++) {
 		const struct cmp_pair *p = &c->pair[i];

@@ -54,7 +54,7 @@ static bool is_ctl(unsigned char c)
 void esc_html(struct rbuf *o, const char *s)
 {
 	static const char *const ent[256] = {
-		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+	    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 	};
 
 	for (; s && *s; s++) {
@@ -115,11 +115,11 @@ static const struct md_rule {
 	const char *esc;
 	bool (*applies)(const char *s, size_t i);
 } md_rules[] = {
-	{ '<', "&lt;", md_always },   { '&', "&amp;", md_entity },   { '\\', "\\\\", md_always },
-	{ '`', "\\`", md_always },    { '*', "\\*", md_always },      { '|', "\\|", md_always },
-	{ '~', "\\~", md_always },    { '_', "\\_", md_not_intraword }, { '[', "\\[", md_image },
-	{ ']', "\\]", md_link },      { '#', "\\#", md_at_start },     { '>', "\\>", md_at_start },
-	{ '-', "\\-", md_at_start },  { '+', "\\+", md_at_start },     /* heading, quote, list */
+    {'<', "&lt;", md_always},  {'&', "&amp;", md_entity},      {'\\', "\\\\", md_always},
+    {'`', "\\`", md_always},   {'*', "\\*", md_always},	       {'|', "\\|", md_always},
+    {'~', "\\~", md_always},   {'_', "\\_", md_not_intraword}, {'[', "\\[", md_image},
+    {']', "\\]", md_link},     {'#', "\\#", md_at_start},      {'>', "\\>", md_at_start},
+    {'-', "\\-", md_at_start}, {'+', "\\+", md_at_start}, /* heading, quote, list */
 };
 
 static const char *md_escape_at(const char *s, size_t i, bool line_start)
@@ -361,7 +361,7 @@ static void text_pre(struct doc *d, const char *text)
 static void text_table(struct doc *d)
 {
 	const struct doc_table *t = &d->t;
-	size_t w[DOC_MAXCOL] = { 0 };
+	size_t w[DOC_MAXCOL] = {0};
 
 	for (size_t r = 0; r <= t->nrow; r++)
 		for (size_t c = 0; c < t->ncol; c++)
@@ -392,9 +392,14 @@ static void text_chart(struct doc *d, const char *name, const char *caption)
 }
 
 const struct doc_ops doc_text_ops = {
-	.begin = text_begin,   .end = text_end,	    .heading = text_heading,
-	.para = text_para,     .banner = text_banner, .pre = text_pre,
-	.table = text_table,   .chart = text_chart,
+    .begin = text_begin,
+    .end = text_end,
+    .heading = text_heading,
+    .para = text_para,
+    .banner = text_banner,
+    .pre = text_pre,
+    .table = text_table,
+    .chart = text_chart,
 };
 
 /* ---- Markdown backend: GitHub/CommonMark, readable as plain text ---- */
@@ -479,7 +484,12 @@ static void md_chart(struct doc *d, const char *name, const char *caption)
 }
 
 const struct doc_ops doc_md_ops = {
-	.begin = md_begin,   .end = text_end,	  .heading = md_heading,
-	.para = md_para,     .banner = md_banner, .pre = md_pre,
-	.table = md_table,   .chart = md_chart,
+    .begin = md_begin,
+    .end = text_end,
+    .heading = md_heading,
+    .para = md_para,
+    .banner = md_banner,
+    .pre = md_pre,
+    .table = md_table,
+    .chart = md_chart,
 };

@@ -61,14 +61,13 @@ static json_t *tests_json(const struct cmp_metric *m)
 
 static json_t *metric_json(const struct cmp_metric *m)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o}",
-			      "name", m->name, "unit", m->meta.unit, "better",
-			      metric_better_name(m->meta.better), "better_from",
-			      m->meta.from_file ? "metrics_meta" : "name suffix", "base",
-			      summary_json(&m->base), "new", summary_json(&m->new), "change_pct",
-			      jpct(m->boot.change), "ci_lo_pct", jpct(m->boot.lo), "ci_hi_pct",
-			      jpct(m->boot.hi), "p_holm", jnum(m->p_holm), "mdc_pct", jpct(m->mdc),
-			      "verdict", verdict_names[m->verdict], "notes", notes_json(m->notes));
+	json_t *j = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "name", m->name,
+	    "unit", m->meta.unit, "better", metric_better_name(m->meta.better), "better_from",
+	    m->meta.from_file ? "metrics_meta" : "name suffix", "base", summary_json(&m->base),
+	    "new", summary_json(&m->new), "change_pct", jpct(m->boot.change), "ci_lo_pct",
+	    jpct(m->boot.lo), "ci_hi_pct", jpct(m->boot.hi), "p_holm", jnum(m->p_holm), "mdc_pct",
+	    jpct(m->mdc), "verdict", verdict_names[m->verdict], "notes", notes_json(m->notes));
 
 	if (j && json_object_set_new(j, "mdc_reachable", json_boolean(!isinf(m->mdc)))) {
 		json_decref(j);
@@ -113,13 +112,12 @@ static json_t *comparison_json(const struct comparison *c)
 			json_decref(pairs);
 			return NULL;
 		}
-	return json_pack("{s:s, s:b, s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:i}", "schema",
-			 COMPARE_SCHEMA, "emulated", c->emulated, "params", params_json(&c->opts),
-			 "pairs", pairs, "summary", "better", (json_int_t)c->count[V_BETTER],
-			 "worse", (json_int_t)c->count[V_WORSE], "no_change",
-			 (json_int_t)c->count[V_NO_CHANGE], "inconclusive",
-			 (json_int_t)c->count[V_INCONCLUSIVE], "exit_status",
-			 comparison_exit_status(c));
+	return json_pack(
+	    "{s:s, s:b, s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:i}", "schema", COMPARE_SCHEMA,
+	    "emulated", c->emulated, "params", params_json(&c->opts), "pairs", pairs, "summary",
+	    "better", (json_int_t)c->count[V_BETTER], "worse", (json_int_t)c->count[V_WORSE],
+	    "no_change", (json_int_t)c->count[V_NO_CHANGE], "inconclusive",
+	    (json_int_t)c->count[V_INCONCLUSIVE], "exit_status", comparison_exit_status(c));
 }
 
 int report_cmp_json(struct rbuf *o, const struct comparison *c, unsigned flags)
@@ -159,12 +157,12 @@ static void csv_num(struct rbuf *o, double x)
 }
 
 static const char csv_head[] =
-	"base_run,base_variant,new_run,new_variant,base_ok,base_excluded,new_ok,new_excluded,"
-	"metric,unit,better,"
-	"base_n,base_median,base_mean,base_sd,base_cv_pct,base_min,base_max,"
-	"new_n,new_median,new_mean,new_sd,new_cv_pct,new_min,new_max,"
-	"change_pct,ci_lo_pct,ci_hi_pct,mw_u,mw_p,mw_exact,p_holm,welch_t,welch_df,welch_p,"
-	"hl_shift,hl_lo,hl_hi,mdc_pct,verdict\n";
+    "base_run,base_variant,new_run,new_variant,base_ok,base_excluded,new_ok,new_excluded,"
+    "metric,unit,better,"
+    "base_n,base_median,base_mean,base_sd,base_cv_pct,base_min,base_max,"
+    "new_n,new_median,new_mean,new_sd,new_cv_pct,new_min,new_max,"
+    "change_pct,ci_lo_pct,ci_hi_pct,mw_u,mw_p,mw_exact,p_holm,welch_t,welch_df,welch_p,"
+    "hl_shift,hl_lo,hl_hi,mdc_pct,verdict\n";
 
 static void csv_summary(struct rbuf *o, const struct stats_summary *s)
 {
@@ -179,10 +177,10 @@ static void csv_summary(struct rbuf *o, const struct stats_summary *s)
 
 static void csv_row(struct rbuf *o, const struct cmp_pair *p, const struct cmp_metric *m)
 {
-	const double nums[] = { m->boot.change * 100, m->boot.lo * 100, m->boot.hi * 100,
-				m->mw.u, m->mw.p, m->mw.exact, m->p_holm, m->welch.t,
-				m->welch.df, m->welch.p, m->hl.shift, m->hl.lo, m->hl.hi,
-				m->mdc * 100 };
+	const double nums[] = {
+	    m->boot.change * 100, m->boot.lo * 100, m->boot.hi * 100, m->mw.u,	   m->mw.p,
+	    m->mw.exact,	  m->p_holm,	    m->welch.t,	      m->welch.df, m->welch.p,
+	    m->hl.shift,	  m->hl.lo,	    m->hl.hi,	      m->mdc * 100};
 	char xb[160], xn[160];
 
 	csv_str(o, p->base_run->label, false);

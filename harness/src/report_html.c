@@ -9,27 +9,27 @@
 #include <string.h>
 
 static const char html_style[] =
-	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;"
-	"color:#1b1b1b;background:#fff}"
-	"main{max-width:72rem;margin:0 auto;padding:0.75rem}"
-	"h1{font-size:1.5rem}h2{font-size:1.25rem;border-bottom:1px solid #ccc;"
-	"margin-top:2rem}h3{font-size:1.05rem}h4{font-size:0.95rem}"
-	".tw{overflow-x:auto;margin:0.5rem 0 1rem}"
-	"table{border-collapse:collapse;font-size:0.85rem;white-space:nowrap}"
-	"th,td{border:1px solid #d0d0d0;padding:0.2rem 0.45rem;text-align:left}"
-	"th{background:#f2f2f2}td.r{text-align:right;font-variant-numeric:tabular-nums}"
-	"tr.v-better td{background:#e3f5e3}"
-	"tr.v-worse td{background:#fbe0e0;font-weight:600}"
-	"tr.v-same td{background:#f0f2f5}"
-	"tr.v-unsure td{background:#fdf6e0}"
-	".banner{background:#fff3cd;border:2px solid #e0a800;padding:0.6rem 0.8rem;"
-	"margin:0.75rem 0;font-weight:600}"
-	"pre{background:#f6f6f6;border:1px solid #ddd;padding:0.5rem;overflow-x:auto;"
-	"font-size:0.8rem;white-space:pre}"
-	"figure{margin:0.75rem 0}img{max-width:100%;height:auto;border:1px solid #eee}"
-	"figcaption{font-size:0.85rem;color:#444}"
-	"@media (max-width:600px){body{font-size:14px}main{padding:0.4rem}"
-	"table{font-size:0.78rem}}";
+    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;"
+    "color:#1b1b1b;background:#fff}"
+    "main{max-width:72rem;margin:0 auto;padding:0.75rem}"
+    "h1{font-size:1.5rem}h2{font-size:1.25rem;border-bottom:1px solid #ccc;"
+    "margin-top:2rem}h3{font-size:1.05rem}h4{font-size:0.95rem}"
+    ".tw{overflow-x:auto;margin:0.5rem 0 1rem}"
+    "table{border-collapse:collapse;font-size:0.85rem;white-space:nowrap}"
+    "th,td{border:1px solid #d0d0d0;padding:0.2rem 0.45rem;text-align:left}"
+    "th{background:#f2f2f2}td.r{text-align:right;font-variant-numeric:tabular-nums}"
+    "tr.v-better td{background:#e3f5e3}"
+    "tr.v-worse td{background:#fbe0e0;font-weight:600}"
+    "tr.v-same td{background:#f0f2f5}"
+    "tr.v-unsure td{background:#fdf6e0}"
+    ".banner{background:#fff3cd;border:2px solid #e0a800;padding:0.6rem 0.8rem;"
+    "margin:0.75rem 0;font-weight:600}"
+    "pre{background:#f6f6f6;border:1px solid #ddd;padding:0.5rem;overflow-x:auto;"
+    "font-size:0.8rem;white-space:pre}"
+    "figure{margin:0.75rem 0}img{max-width:100%;height:auto;border:1px solid #eee}"
+    "figcaption{font-size:0.85rem;color:#444}"
+    "@media (max-width:600px){body{font-size:14px}main{padding:0.4rem}"
+    "table{font-size:0.78rem}}";
 
 static void html_begin(struct doc *d, const char *title)
 {
@@ -38,8 +38,7 @@ static void html_begin(struct doc *d, const char *title)
 			"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
 			"'none'; img-src data:; style-src 'unsafe-inline'\">\n<title>");
 	esc_html(d->out, title);
-	rb_printf(d->out, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>",
-		  html_style);
+	rb_printf(d->out, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", html_style);
 	esc_html(d->out, title);
 	rb_puts(d->out, "</h1>\n");
 }
@@ -110,12 +109,12 @@ static void html_table(struct doc *d)
 static void base64(struct rbuf *o, const unsigned char *p, size_t n)
 {
 	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char q[4];
 
 	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = p[i] << 16 | (i + 1 < n ? p[i + 1] << 8 : 0) |
-			     (i + 2 < n ? p[i + 2] : 0);
+		unsigned v =
+		    p[i] << 16 | (i + 1 < n ? p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
 
 		q[0] = tab[v >> 18 & 63];
 		q[1] = tab[v >> 12 & 63];
@@ -150,7 +149,12 @@ static void html_chart(struct doc *d, const char *name, const char *caption)
 }
 
 const struct doc_ops doc_html_ops = {
-	.begin = html_begin,   .end = html_end,	      .heading = html_heading,
-	.para = html_para,     .banner = html_banner, .pre = html_pre,
-	.table = html_table,   .chart = html_chart,
+    .begin = html_begin,
+    .end = html_end,
+    .heading = html_heading,
+    .para = html_para,
+    .banner = html_banner,
+    .pre = html_pre,
+    .table = html_table,
+    .chart = html_chart,
 };

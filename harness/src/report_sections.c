@@ -12,8 +12,8 @@
 #define N 48
 #define CONSOLE_LINES 60
 
-static const char *const chart_group[] = { "Per metric", "Latency percentiles",
-					   "Boot timeline", "Sweeps" };
+static const char *const chart_group[] = {"Per metric", "Latency percentiles", "Boot timeline",
+					  "Sweeps"};
 
 static void heading_run(struct doc *d, const struct report *r, size_t i, const char *what)
 {
@@ -35,8 +35,9 @@ static void sec_banners(struct doc *d, const struct report *r)
 		if (!json_is_true(json_object_get(r->runs[i].root, "complete"))) {
 			char t[300];
 
-			snprintf(t, sizeof(t), "Run '%s' is incomplete (interrupted or still "
-					       "running): it holds only the repetitions that finished.",
+			snprintf(t, sizeof(t),
+				 "Run '%s' is incomplete (interrupted or still "
+				 "running): it holds only the repetitions that finished.",
 				 r->runs[i].label);
 			d->ops->banner(d, t);
 		}
@@ -53,8 +54,12 @@ static void summary_rows(struct doc *d, const struct comparison *c)
 		for (size_t j = 0; j < p->nm; j++) {
 			const struct cmp_metric *m = &p->m[j];
 			char ch[N], lo[N], hi[N], ci[3 * N], pv[N];
-			const char *row[] = { t, m->name, verdict_names[m->verdict],
-					      fmt_pct(ch, N, m->boot.change), ci, fmt_p(pv, N, m->p_holm) };
+			const char *row[] = {t,
+					     m->name,
+					     verdict_names[m->verdict],
+					     fmt_pct(ch, N, m->boot.change),
+					     ci,
+					     fmt_p(pv, N, m->p_holm)};
 
 			snprintf(ci, sizeof(ci), "[%s, %s]", fmt_pct(lo, N, m->boot.lo),
 				 fmt_pct(hi, N, m->boot.hi));
@@ -65,16 +70,17 @@ static void summary_rows(struct doc *d, const struct comparison *c)
 
 static void sec_summary(struct doc *d, const struct report *r)
 {
-	static const char *const head[] = { "comparison", "metric", "verdict",
-					    "change",	  "95% CI", "p (Holm)" };
-	size_t count[V_NVERDICT] = { 0 }, total = 0;
+	static const char *const head[] = {"comparison", "metric", "verdict",
+					   "change",	 "95% CI", "p (Holm)"};
+	size_t count[V_NVERDICT] = {0}, total = 0;
 
 	d->ops->heading(d, 2, "Summary");
 	for (size_t i = 0; i < r->nruns; i++) {
 		const json_t *sc = json_object_get(r->runs[i].root, "scenario");
 
 		doc_paraf(d, "Run %s: scenario %s, workload %s, started %s, %zu variants.",
-			  r->runs[i].label, rj_str(sc, "name") ?: "?", rj_str(sc, "workload") ?: "?",
+			  r->runs[i].label, rj_str(sc, "name") ?: "?",
+			  rj_str(sc, "workload") ?: "?",
 			  rj_str(r->runs[i].root, "started_at") ?: "?", r->runs[i].nvar);
 	}
 	for (size_t i = 0; i < r->ncmp; i++)
@@ -117,8 +123,9 @@ static void sec_comparisons(struct doc *d, const struct report *r)
 		const struct comparison *c = &r->cmp[i];
 
 		if (c->skipped)
-			doc_paraf(d, "%zu pairs left out: a side has no OK repetitions (see "
-				     "Failures).",
+			doc_paraf(d,
+				  "%zu pairs left out: a side has no OK repetitions (see "
+				  "Failures).",
 				  c->skipped);
 		if (c->npair)
 			report_cmp_doc(d, c, REPORT_NESTED);
@@ -133,7 +140,8 @@ static void flatten(struct doc *d, const char *prefix, json_t *obj)
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		char k[256], num[N], *dump = NULL;
 		const char *val = num;
 
@@ -148,15 +156,15 @@ static void flatten(struct doc *d, const char *prefix, json_t *obj)
 			snprintf(num, N, "%.15g", json_number_value(v));
 		else
 			val = dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		doc_row(d, (const char *const[]){ k, val ? val : "" }, NULL);
+		doc_row(d, (const char *const[]){k, val ? val : ""}, NULL);
 		free(dump);
 	}
 }
 
 static void sec_environment(struct doc *d, const struct report *r)
 {
-	static const char *const head[] = { "key", "value" };
-	static const char *const top[] = { "command", "started_at", "finished_at" };
+	static const char *const head[] = {"key", "value"};
+	static const char *const top[] = {"command", "started_at", "finished_at"};
 
 	d->ops->heading(d, 2, "Environment");
 	for (size_t i = 0; i < r->nruns; i++) {
@@ -166,11 +174,11 @@ static void sec_environment(struct doc *d, const struct report *r)
 		doc_table(d, 2, head, 0);
 		flatten(d, "tool", json_object_get(root, "tool"));
 		for (size_t k = 0; k < ARRAY_SIZE(top); k++)
-			doc_row(d, (const char *const[]){ top[k], rj_str(root, top[k]) }, NULL);
+			doc_row(d, (const char *const[]){top[k], rj_str(root, top[k])}, NULL);
 		doc_row(d,
-			(const char *const[]){ "complete",
-					       json_is_true(json_object_get(root, "complete")) ? "true"
-											       : "false" },
+			(const char *const[]){
+			    "complete",
+			    json_is_true(json_object_get(root, "complete")) ? "true" : "false"},
 			NULL);
 		flatten(d, "", json_object_get(root, "environment"));
 		doc_table_end(d);
@@ -195,28 +203,30 @@ static void tally_check(struct check_tally *t, size_t *n, size_t max, json_t *c)
 	if (i == *n) {
 		if (*n == max)
 			return;
-		t[(*n)++] = (struct check_tally){ .key = key, .expected = exp };
+		t[(*n)++] = (struct check_tally){.key = key, .expected = exp};
 	}
 	t[i].total++;
 	t[i].ok += json_is_true(json_object_get(c, "ok"));
 	snprintf(q, sizeof(q), "'%s'", act);
 	if (!strstr(t[i].actual, q))
-		snprintf(t[i].actual + strlen(t[i].actual), sizeof(t[i].actual) - strlen(t[i].actual),
-			 "%s%s", *t[i].actual ? ", " : "", q);
+		snprintf(t[i].actual + strlen(t[i].actual),
+			 sizeof(t[i].actual) - strlen(t[i].actual), "%s%s",
+			 *t[i].actual ? ", " : "", q);
 }
 
 static void variant_checks(struct doc *d, const struct pvb_results *run, const char *variant)
 {
-	static const char *const head[] = { "check", "expected", "actual (seen)", "held" };
+	static const char *const head[] = {"check", "expected", "actual (seen)", "held"};
 	struct check_tally t[32];
 	json_t *runs = json_object_get(run->root, "runs"), *rr, *c;
 	size_t n = 0, i, k;
 
-	json_array_foreach(runs, i, rr) {
+	json_array_foreach(runs, i, rr)
+	{
 		if (!rj_str(rr, "variant") || strcmp(rj_str(rr, "variant"), variant))
 			continue;
 		json_array_foreach(json_object_get(json_object_get(rr, "evidence"), "checks"), k, c)
-			tally_check(t, &n, ARRAY_SIZE(t), c);
+		    tally_check(t, &n, ARRAY_SIZE(t), c);
 	}
 	if (!n) {
 		d->ops->para(d, "No expectations were declared or checked for this variant: "
@@ -228,7 +238,7 @@ static void variant_checks(struct doc *d, const struct pvb_results *run, const c
 		char held[N];
 
 		snprintf(held, N, "%zu/%zu", t[i].ok, t[i].total);
-		doc_row(d, (const char *const[]){ t[i].key, t[i].expected, t[i].actual, held },
+		doc_row(d, (const char *const[]){t[i].key, t[i].expected, t[i].actual, held},
 			t[i].ok == t[i].total ? "v-better" : "v-worse");
 	}
 	doc_table_end(d);
@@ -237,25 +247,25 @@ static void variant_checks(struct doc *d, const struct pvb_results *run, const c
 /* Evidence values and log lines of the variant's first OK repetition. */
 static void variant_values(struct doc *d, const struct pvb_results *run, const char *variant)
 {
-	static const char *const head[] = { "evidence value", "content" };
+	static const char *const head[] = {"evidence value", "content"};
 	json_t *runs = json_object_get(run->root, "runs"), *rr, *ev = NULL, *l;
-	struct rbuf lines = { 0 };
+	struct rbuf lines = {0};
 	size_t i;
 
-	json_array_foreach(runs, i, rr)
-		if (rj_str(rr, "variant") && !strcmp(rj_str(rr, "variant"), variant) &&
-		    pvb_status_parse(rj_str(rr, "status")) == PVB_OK) {
-			ev = json_object_get(rr, "evidence");
-			break;
-		}
+	json_array_foreach(runs, i, rr) if (rj_str(rr, "variant") &&
+					    !strcmp(rj_str(rr, "variant"), variant) &&
+					    pvb_status_parse(rj_str(rr, "status")) == PVB_OK)
+	{
+		ev = json_object_get(rr, "evidence");
+		break;
+	}
 	if (json_object_size(json_object_get(ev, "values"))) {
 		doc_table(d, 2, head, 0);
 		flatten(d, "", json_object_get(ev, "values"));
 		doc_table_end(d);
 	}
-	json_array_foreach(json_object_get(ev, "log_lines"), i, l)
-		if (json_is_string(l) && i < 20)
-			rb_printf(&lines, "%s\n", json_string_value(l));
+	json_array_foreach(json_object_get(ev, "log_lines"), i, l) if (json_is_string(l) && i < 20)
+	    rb_printf(&lines, "%s\n", json_string_value(l));
 	if (lines.sb.len && !lines.err) {
 		d->ops->para(d, "Log lines (first OK repetition):");
 		d->ops->pre(d, lines.sb.buf);
@@ -265,13 +275,13 @@ static void variant_values(struct doc *d, const struct pvb_results *run, const c
 
 static void kv_para(struct doc *d, const char *what, json_t *obj)
 {
-	struct rbuf o = { 0 };
+	struct rbuf o = {0};
 	const char *key;
 	json_t *v;
 
 	json_object_foreach(obj, key, v)
-		rb_printf(&o, "%s%s = %s", o.sb.len ? ", " : "", key,
-			  json_is_string(v) ? json_string_value(v) : "(not a string)");
+	    rb_printf(&o, "%s%s = %s", o.sb.len ? ", " : "", key,
+		      json_is_string(v) ? json_string_value(v) : "(not a string)");
 	if (o.sb.len && !o.err)
 		doc_paraf(d, "%s: %s.", what, o.sb.buf);
 	sb_free(&o.sb);
@@ -290,11 +300,13 @@ static void sec_evidence(struct doc *d, const struct report *r)
 
 			report_var_label(r, i, run->var[j].name, t, sizeof(t));
 			d->ops->heading(d, 3, t);
-			json_array_foreach(vars, k, v)
-				if (rj_str(v, "name") && !strcmp(rj_str(v, "name"), run->var[j].name)) {
-					kv_para(d, "Overrides", json_object_get(v, "overrides"));
-					kv_para(d, "Expected", json_object_get(v, "expect"));
-				}
+			json_array_foreach(vars, k,
+					   v) if (rj_str(v, "name") &&
+						  !strcmp(rj_str(v, "name"), run->var[j].name))
+			{
+				kv_para(d, "Overrides", json_object_get(v, "overrides"));
+				kv_para(d, "Expected", json_object_get(v, "expect"));
+			}
 			variant_checks(d, run, run->var[j].name);
 			variant_values(d, run, run->var[j].name);
 		}
@@ -303,25 +315,25 @@ static void sec_evidence(struct doc *d, const struct report *r)
 
 static void sec_method(struct doc *d, const struct report *r)
 {
-	struct rbuf m = { 0 };
+	struct rbuf m = {0};
 
 	d->ops->heading(d, 2, "Method");
 	for (size_t i = 0; i < r->nruns; i++) {
 		json_t *sc = json_object_get(r->runs[i].root, "scenario"), *rr;
-		struct rbuf order = { 0 };
+		struct rbuf order = {0};
 		size_t k;
 
 		heading_run(d, r, i, NULL);
-		doc_paraf(d, "Scenario %s (%s), workload %s: %.0f repetitions per variant, order "
-			     "%s, seed %.0f.",
+		doc_paraf(d,
+			  "Scenario %s (%s), workload %s: %.0f repetitions per variant, order "
+			  "%s, seed %.0f.",
 			  rj_str(sc, "name") ?: "?", rj_str(sc, "file") ?: "?",
 			  rj_str(sc, "workload") ?: "?", rj_num(sc, "repetitions", NAN),
 			  rj_str(sc, "order") ?: "?", rj_num(sc, "seed", NAN));
 		kv_para(d, "Workload parameters", json_object_get(sc, "params"));
-		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
-			if (k < 64)
-				rb_printf(&order, "%s%.0f:%s#%.0f", k ? " " : "", rj_num(rr, "seq", 0),
-					  rj_str(rr, "variant") ?: "?", rj_num(rr, "rep", 0));
+		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr) if (k < 64)
+		    rb_printf(&order, "%s%.0f:%s#%.0f", k ? " " : "", rj_num(rr, "seq", 0),
+			      rj_str(rr, "variant") ?: "?", rj_num(rr, "rep", 0));
 		if (order.sb.len && !order.err)
 			doc_paraf(d, "Execution order (seq:variant#rep): %s%s", order.sb.buf,
 				  k > 64 ? " ..." : ".");
@@ -347,11 +359,10 @@ static void failure_detail(struct doc *d, const struct report *r, size_t i, json
 		 r->nruns > 1 ? ":" : "", rj_str(rr, "variant") ?: "?", rj_num(rr, "rep", 0),
 		 rj_str(rr, "status") ?: "?");
 	d->ops->heading(d, 4, t);
-	json_array_foreach(json_object_get(json_object_get(rr, "evidence"), "checks"), k, c)
-		if (!json_is_true(json_object_get(c, "ok")))
-			doc_paraf(d, "Check %s failed: expected '%s', actual '%s'.",
-				  rj_str(c, "key") ?: "?", rj_str(c, "expected") ?: "",
-				  rj_str(c, "actual") ?: "");
+	json_array_foreach(json_object_get(json_object_get(rr, "evidence"), "checks"), k,
+			   c) if (!json_is_true(json_object_get(c, "ok")))
+	    doc_paraf(d, "Check %s failed: expected '%s', actual '%s'.", rj_str(c, "key") ?: "?",
+		      rj_str(c, "expected") ?: "", rj_str(c, "actual") ?: "");
 	if (console && *console) {
 		d->ops->para(d, "Console excerpt:");
 		d->ops->pre(d, tail_lines(console, strlen(console), CONSOLE_LINES));
@@ -363,7 +374,8 @@ static void failure_rows(struct doc *d, const struct report *r, size_t i)
 	json_t *rr;
 	size_t k;
 
-	json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr) {
+	json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
+	{
 		char rep[N], seq[N];
 
 		if (pvb_status_parse(rj_str(rr, "status")) == PVB_OK)
@@ -371,15 +383,15 @@ static void failure_rows(struct doc *d, const struct report *r, size_t i)
 		snprintf(rep, N, "%.0f", rj_num(rr, "rep", 0));
 		snprintf(seq, N, "%.0f", rj_num(rr, "seq", 0));
 		doc_row(d,
-			(const char *const[]){ r->runs[i].label, rj_str(rr, "variant"), rep, seq,
-					       rj_str(rr, "status"), rj_str(rr, "reason") },
+			(const char *const[]){r->runs[i].label, rj_str(rr, "variant"), rep, seq,
+					      rj_str(rr, "status"), rj_str(rr, "reason")},
 			"v-worse");
 	}
 }
 
 static void sec_failures(struct doc *d, const struct report *r)
 {
-	static const char *const head[] = { "run", "variant", "rep", "seq", "status", "reason" };
+	static const char *const head[] = {"run", "variant", "rep", "seq", "status", "reason"};
 	size_t n = 0;
 
 	d->ops->heading(d, 2, "Failures");
@@ -400,9 +412,9 @@ static void sec_failures(struct doc *d, const struct report *r)
 		json_t *rr;
 		size_t k;
 
-		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
-			if (pvb_status_parse(rj_str(rr, "status")) != PVB_OK)
-				failure_detail(d, r, i, rr);
+		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k,
+				   rr) if (pvb_status_parse(rj_str(rr, "status")) != PVB_OK)
+		    failure_detail(d, r, i, rr);
 	}
 }
 

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 
 const char *const pvb_status_names[PVB_NSTATUS] = {
-	[PVB_OK] = "OK",	   [PVB_SKIP] = "SKIP",	  [PVB_INVALID] = "INVALID",
-	[PVB_FAIL] = "FAIL",	   [PVB_TIMEOUT] = "TIMEOUT", [PVB_CRASH] = "CRASH",
-	[PVB_OTHER] = "other",
+    [PVB_OK] = "OK",	   [PVB_SKIP] = "SKIP",	      [PVB_INVALID] = "INVALID",
+    [PVB_FAIL] = "FAIL",   [PVB_TIMEOUT] = "TIMEOUT", [PVB_CRASH] = "CRASH",
+    [PVB_OTHER] = "other",
 };
 
 /* Unit suffixes, most specific first (see reports/results-schema.md). */
@@ -19,11 +19,16 @@ static const struct suffix_meta {
 	const char *suffix, *unit;
 	enum metric_better better;
 } suffixes[] = {
-	{ "_iops", "IO/s", BETTER_HIGHER },  { "_bytes_per_s", "B/s", BETTER_HIGHER },
-	{ "_bits_per_s", "bit/s", BETTER_HIGHER }, { "_per_s", "1/s", BETTER_HIGHER },
-	{ "_ns", "ns", BETTER_LOWER },	     { "_us", "us", BETTER_LOWER },
-	{ "_ms", "ms", BETTER_LOWER },	     { "_s", "s", BETTER_LOWER },
-	{ "_pct", "%", BETTER_LOWER },	     { "_bytes", "B", BETTER_UNKNOWN },
+    {"_iops", "IO/s", BETTER_HIGHER},
+    {"_bytes_per_s", "B/s", BETTER_HIGHER},
+    {"_bits_per_s", "bit/s", BETTER_HIGHER},
+    {"_per_s", "1/s", BETTER_HIGHER},
+    {"_ns", "ns", BETTER_LOWER},
+    {"_us", "us", BETTER_LOWER},
+    {"_ms", "ms", BETTER_LOWER},
+    {"_s", "s", BETTER_LOWER},
+    {"_pct", "%", BETTER_LOWER},
+    {"_bytes", "B", BETTER_UNKNOWN},
 };
 
 enum pvb_status pvb_status_parse(const char *s)
@@ -63,7 +68,7 @@ void results_metric_meta(const struct pvb_results *r, const char *metric, struct
 	json_t *meta = json_object_get(json_object_get(r->root, "metrics_meta"), metric);
 	const char *better = rj_str(meta, "better"), *unit = rj_str(meta, "unit");
 
-	*m = (struct metric_meta){ "", BETTER_UNKNOWN, false };
+	*m = (struct metric_meta){"", BETTER_UNKNOWN, false};
 	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
 		if (ends_with(metric, suffixes[i].suffix)) {
 			m->unit = suffixes[i].unit;
@@ -177,7 +182,8 @@ static int add_metrics(struct pvb_results *r, struct pvb_variant *v, json_t *run
 	int rep = (int)rj_num(run, "rep", 0);
 	const char *key;
 
-	json_object_foreach(metrics, key, val) {
+	json_object_foreach(metrics, key, val)
+	{
 		struct pvb_series *s;
 
 		if (!json_is_number(val)) {
@@ -204,7 +210,8 @@ static int load_variants(struct pvb_results *r)
 
 	if (vars && !json_is_array(vars))
 		return bad_shape(r, "\"variants\" is not an array");
-	json_array_foreach(vars, i, v) {
+	json_array_foreach(vars, i, v)
+	{
 		const char *name = rj_str(v, "name");
 		struct pvb_variant *pv;
 
@@ -225,7 +232,8 @@ static int load_runs(struct pvb_results *r)
 
 	if (!json_is_array(runs))
 		return bad_shape(r, "\"runs\" is missing or not an array");
-	json_array_foreach(runs, i, run) {
+	json_array_foreach(runs, i, run)
+	{
 		const char *name = rj_str(run, "variant");
 		enum pvb_status st = pvb_status_parse(rj_str(run, "status"));
 		struct pvb_variant *v;
@@ -335,8 +343,8 @@ static int parse(struct pvb_results *r)
 	r->root = json_loadb(text, len, 0, &jerr);
 	free(text);
 	if (!r->root) {
-		pvb_err("cannot parse '%s': line %d column %d: %s", r->path, jerr.line,
-			jerr.column, jerr.text);
+		pvb_err("cannot parse '%s': line %d column %d: %s", r->path, jerr.line, jerr.column,
+			jerr.text);
 		return -EINVAL;
 	}
 	return 0;
@@ -362,8 +370,8 @@ int results_load(const char *path, struct pvb_results *r)
 		results_free(r);
 		return rc;
 	}
-	r->emulated = json_is_true(json_object_get(json_object_get(r->root, "environment"),
-						   "emulated"));
+	r->emulated =
+	    json_is_true(json_object_get(json_object_get(r->root, "environment"), "emulated"));
 	if (r->nignored)
 		pvb_warn("'%s': ignored %zu metric values that are not numbers", r->path,
 			 r->nignored);

@@ -208,8 +208,7 @@ static int cmp_ranked(const void *a, const void *b)
 }
 
 /* Pools both samples; *ties_term = sum over tie groups of (t^3 - t). */
-static int pool_ties(const double *base, size_t nb, const double *new, size_t nn,
-		     double *ties_term)
+static int pool_ties(const double *base, size_t nb, const double *new, size_t nn, double *ties_term)
 {
 	size_t N = nb + nn, i, j;
 	struct ranked *r = malloc(N * sizeof(*r));
@@ -319,8 +318,8 @@ static int hl_rank(const double *base, size_t nb, const double *new, size_t nn, 
 	return 0;
 }
 
-int stats_hodges_lehmann(const double *base, size_t nb, const double *new, size_t nn,
-			 double conf, struct stats_hl *r)
+int stats_hodges_lehmann(const double *base, size_t nb, const double *new, size_t nn, double conf,
+			 struct stats_hl *r)
 {
 	size_t mn = nb * nn, k;
 	double *d;
@@ -488,8 +487,7 @@ static double welch_df(double vb, size_t nb, double vn, size_t nn)
 	return (qb + qn) * (qb + qn) / (qb * qb / (nb - 1) + qn * qn / (nn - 1));
 }
 
-int stats_welch(const double *base, size_t nb, const double *new, size_t nn,
-		struct stats_welch *r)
+int stats_welch(const double *base, size_t nb, const double *new, size_t nn, struct stats_welch *r)
 {
 	double mb, mn, vb, vn, se;
 
@@ -531,7 +529,7 @@ int stats_holm(const double *p, size_t m, double *adj)
 		return -ENOMEM;
 	for (j = 0; j < m; j++)
 		if (!isnan(p[j]))
-			o[k++] = (struct pidx){ p[j], j };
+			o[k++] = (struct pidx){p[j], j};
 	qsort(o, k, sizeof(*o), cmp_pidx);
 	for (j = 0; j < k; j++) {
 		run = fmax(run, fmin(1, (k - j) * o[j].p));

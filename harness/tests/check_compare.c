@@ -27,18 +27,18 @@ static const struct verdict_case {
 	double p, lo, hi;
 	enum verdict want;
 } verdict_cases[] = {
-	{ BETTER_HIGHER, 0.001, 0.05, 0.10, V_BETTER },
-	{ BETTER_HIGHER, 0.001, -0.10, -0.05, V_WORSE },
-	{ BETTER_LOWER, 0.001, 0.05, 0.10, V_WORSE },
-	{ BETTER_LOWER, 0.001, -0.10, -0.05, V_BETTER },
-	{ BETTER_HIGHER, 0.20, 0.05, 0.10, V_INCONCLUSIVE }, /* interval alone is not enough */
-	{ BETTER_HIGHER, 0.001, -0.01, 0.10, V_INCONCLUSIVE }, /* interval holds 0 */
-	{ BETTER_HIGHER, 0.50, -0.015, 0.019, V_NO_CHANGE },
-	{ BETTER_HIGHER, 0.50, -0.02, 0.02, V_NO_CHANGE },	/* band edges count */
-	{ BETTER_HIGHER, 0.50, -0.021, 0.01, V_INCONCLUSIVE },
-	{ BETTER_HIGHER, 0.001, 0.005, 0.015, V_BETTER },	/* clear, if small, change */
-	{ BETTER_UNKNOWN, 0.001, 0.05, 0.10, V_INCONCLUSIVE },
-	{ BETTER_UNKNOWN, 0.60, -0.01, 0.01, V_NO_CHANGE },
+    {BETTER_HIGHER, 0.001, 0.05, 0.10, V_BETTER},
+    {BETTER_HIGHER, 0.001, -0.10, -0.05, V_WORSE},
+    {BETTER_LOWER, 0.001, 0.05, 0.10, V_WORSE},
+    {BETTER_LOWER, 0.001, -0.10, -0.05, V_BETTER},
+    {BETTER_HIGHER, 0.20, 0.05, 0.10, V_INCONCLUSIVE},	 /* interval alone is not enough */
+    {BETTER_HIGHER, 0.001, -0.01, 0.10, V_INCONCLUSIVE}, /* interval holds 0 */
+    {BETTER_HIGHER, 0.50, -0.015, 0.019, V_NO_CHANGE},
+    {BETTER_HIGHER, 0.50, -0.02, 0.02, V_NO_CHANGE}, /* band edges count */
+    {BETTER_HIGHER, 0.50, -0.021, 0.01, V_INCONCLUSIVE},
+    {BETTER_HIGHER, 0.001, 0.005, 0.015, V_BETTER}, /* clear, if small, change */
+    {BETTER_UNKNOWN, 0.001, 0.05, 0.10, V_INCONCLUSIVE},
+    {BETTER_UNKNOWN, 0.60, -0.01, 0.01, V_NO_CHANGE},
 };
 
 START_TEST(test_verdict_rule)
@@ -57,19 +57,24 @@ static const struct dir_case {
 	const char *metric, *unit;
 	enum metric_better better;
 } dir_cases[] = {
-	{ "read_iops", "IO/s", BETTER_HIGHER },	      { "iops", "IO/s", BETTER_HIGHER },
-	{ "read_bw_bytes_per_s", "B/s", BETTER_HIGHER }, { "tx_bits_per_s", "bit/s", BETTER_HIGHER },
-	{ "requests_per_s", "1/s", BETTER_HIGHER },	      { "read_clat_p99_ns", "ns", BETTER_LOWER },
-	{ "boot_s", "s", BETTER_LOWER },		      { "cpu_sys_pct", "%", BETTER_LOWER },
-	{ "rss_bytes", "B", BETTER_UNKNOWN },		      { "frobs", "", BETTER_UNKNOWN },
-	/* metrics_meta wins over the suffix */
-	{ "odd_ns", "widgets", BETTER_HIGHER },
+    {"read_iops", "IO/s", BETTER_HIGHER},
+    {"iops", "IO/s", BETTER_HIGHER},
+    {"read_bw_bytes_per_s", "B/s", BETTER_HIGHER},
+    {"tx_bits_per_s", "bit/s", BETTER_HIGHER},
+    {"requests_per_s", "1/s", BETTER_HIGHER},
+    {"read_clat_p99_ns", "ns", BETTER_LOWER},
+    {"boot_s", "s", BETTER_LOWER},
+    {"cpu_sys_pct", "%", BETTER_LOWER},
+    {"rss_bytes", "B", BETTER_UNKNOWN},
+    {"frobs", "", BETTER_UNKNOWN},
+    /* metrics_meta wins over the suffix */
+    {"odd_ns", "widgets", BETTER_HIGHER},
 };
 
 START_TEST(test_direction)
 {
 	const struct dir_case *c = &dir_cases[_i];
-	struct pvb_results r = { 0 };
+	struct pvb_results r = {0};
 	struct metric_meta m;
 
 	r.root = json_loads("{\"metrics_meta\": {\"odd_ns\": {\"unit\": \"widgets\", "
@@ -193,28 +198,28 @@ static const struct cli_case {
 	int status;
 	int error_lines; /* -1: do not check */
 } cli_cases[] = {
-	{ { D "base", D "new" }, 1, 0 },
-	{ { D "base", D "new", "--metrics", "read_iops" }, 3, 0 },
-	{ { D "base", D "new", "--metrics", "read_clat_p99_ns" }, 0, 0 },
-	{ { D "base", "--baseline", "mq", "--metrics", "read_clat_p99_ns" }, 0, 0 },
-	{ { D "base", D "new", "--format", "json" }, 1, 0 },
-	{ { D "base", D "new", "--tap" }, 1, 0 },
-	{ { "--help" }, 0, 0 },
-	{ { D "truncated.json", D "new" }, 2, 1 },
-	{ { D "wrong-schema.json", D "new" }, 2, 1 },
-	{ { D "base", D "no-common-metrics.json" }, 2, 1 },
-	{ { D "all-failed.json" }, 2, 1 },
-	{ { D "base", D "all-failed.json" }, 2, 1 },
-	{ { D "base", D "sweep" }, 2, 1 },	/* no common variants */
-	{ { D "sweep" }, 3, 0 },
-	{ { D "does-not-exist", D "new" }, 2, 1 },
-	{ { D "base", "--baseline", "nope" }, 2, 1 },
-	{ { D "base", D "new", "--baseline", "1q" }, 2, 1 },
-	{ { D "base", D "new", "--format", "xml" }, 2, 1 },
-	{ { D "base", D "new", "--band", "lots" }, 2, 1 },
-	{ { D "base", D "new", "--resamples", "100" }, 2, 1 },
-	{ { "--frobnicate" }, 2, 1 },
-	{ { NULL }, 2, 1 },
+    {{D "base", D "new"}, 1, 0},
+    {{D "base", D "new", "--metrics", "read_iops"}, 3, 0},
+    {{D "base", D "new", "--metrics", "read_clat_p99_ns"}, 0, 0},
+    {{D "base", "--baseline", "mq", "--metrics", "read_clat_p99_ns"}, 0, 0},
+    {{D "base", D "new", "--format", "json"}, 1, 0},
+    {{D "base", D "new", "--tap"}, 1, 0},
+    {{"--help"}, 0, 0},
+    {{D "truncated.json", D "new"}, 2, 1},
+    {{D "wrong-schema.json", D "new"}, 2, 1},
+    {{D "base", D "no-common-metrics.json"}, 2, 1},
+    {{D "all-failed.json"}, 2, 1},
+    {{D "base", D "all-failed.json"}, 2, 1},
+    {{D "base", D "sweep"}, 2, 1}, /* no common variants */
+    {{D "sweep"}, 3, 0},
+    {{D "does-not-exist", D "new"}, 2, 1},
+    {{D "base", "--baseline", "nope"}, 2, 1},
+    {{D "base", D "new", "--baseline", "1q"}, 2, 1},
+    {{D "base", D "new", "--format", "xml"}, 2, 1},
+    {{D "base", D "new", "--band", "lots"}, 2, 1},
+    {{D "base", D "new", "--resamples", "100"}, 2, 1},
+    {{"--frobnicate"}, 2, 1},
+    {{NULL}, 2, 1},
 };
 
 static int count_lines(const char *path, const char *prefix)
@@ -233,7 +238,7 @@ static int count_lines(const char *path, const char *prefix)
 /* Runs cmd_compare with stdout and stderr in temporary files. */
 static int run_compare(const char *const *args, char *out, char *err)
 {
-	char *argv[12] = { "compare" };
+	char *argv[12] = {"compare"};
 	int argc = 1, fd;
 
 	for (; argc < 11 && args[argc - 1]; argc++)
@@ -283,16 +288,15 @@ static char *compare_output(const char *const *args)
 
 START_TEST(test_json)
 {
-	const char *args[] = { D "base", D "new", "--format", "json", NULL };
+	const char *args[] = {D "base", D "new", "--format", "json", NULL};
 	char *text = compare_output(args);
 	json_t *j = json_loads(text, 0, NULL), *m;
 
 	ck_assert_ptr_nonnull(j);
 	ck_assert_str_eq(rj_str(j, "schema"), "pvbench-compare/1");
 	ck_assert_int_eq(json_array_size(json_object_get(j, "pairs")), 2);
-	m = json_array_get(json_object_get(json_array_get(json_object_get(j, "pairs"), 1),
-					   "metrics"),
-			   0);
+	m = json_array_get(
+	    json_object_get(json_array_get(json_object_get(j, "pairs"), 1), "metrics"), 0);
 	ck_assert_str_eq(rj_str(m, "name"), "read_iops");
 	ck_assert_str_eq(rj_str(m, "verdict"), "better");
 	ck_assert(rj_num(m, "ci_lo_pct", 0) > 10);
@@ -305,8 +309,8 @@ END_TEST
 
 START_TEST(test_csv_tap)
 {
-	const char *csv_args[] = { D "base", D "new", "--format", "csv", NULL };
-	const char *tap_args[] = { D "base", D "new", "--tap", NULL };
+	const char *csv_args[] = {D "base", D "new", "--format", "csv", NULL};
+	const char *tap_args[] = {D "base", D "new", "--tap", NULL};
 	char *csv = compare_output(csv_args), *tap = compare_output(tap_args), *p;
 	int rows = 0, not_ok = 0;
 
@@ -328,7 +332,7 @@ START_TEST(test_junit)
 {
 	char xml[] = "/tmp/check_compare.junit.XXXXXX";
 	int fd = mkstemp(xml);
-	const char *args[] = { D "base", D "new", "--brief", "--junit", xml, NULL };
+	const char *args[] = {D "base", D "new", "--brief", "--junit", xml, NULL};
 	char *text;
 
 	ck_assert(fd >= 0);
@@ -356,7 +360,7 @@ static enum verdict simulate(gsl_rng *rng, double shift, double cv, enum metric_
 {
 	double base[N], new[N];
 	struct cmp_opts o = CMP_OPTS_DEFAULT;
-	struct cmp_metric m = { .name = "sim", .meta = { "IO/s", better, true } };
+	struct cmp_metric m = {.name = "sim", .meta = {"IO/s", better, true}};
 
 	for (int i = 0; i < N; i++) {
 		base[i] = 1000 + gsl_ran_gaussian(rng, 1000 * cv);

@@ -22,14 +22,14 @@ static const struct esc_case {
 	void (*fn)(struct rbuf *o, const char *s);
 	const char *in, *want;
 } esc_cases[] = {
-	{ esc_html, "<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" },
-	{ esc_html, "a & \"b\"", "a &amp; &quot;b&quot;" },
-	{ esc_html, "bell\x07 esc\x1b[0m\ttab\n", "bell\xef\xbf\xbd esc\xef\xbf\xbd[0m\ttab\n" },
-	{ esc_md, "read_clat_p99_ns", "read_clat_p99_ns" },
-	{ esc_md, "_y_ *x* a|b `c`", "\\_y\\_ \\*x\\* a\\|b \\`c\\`" },
-	{ esc_md, "<b>&amp; & [l](http://e) ![i](x)", "&lt;b>&amp;amp; & [l\\](http://e) !\\[i\\](x)" },
-	{ esc_md, "# not a heading\nnext", "# not a heading next" },
-	{ esc_md, "[-0.6%, +2.7%] -> ok", "[-0.6%, +2.7%] -> ok" },
+    {esc_html, "<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"},
+    {esc_html, "a & \"b\"", "a &amp; &quot;b&quot;"},
+    {esc_html, "bell\x07 esc\x1b[0m\ttab\n", "bell\xef\xbf\xbd esc\xef\xbf\xbd[0m\ttab\n"},
+    {esc_md, "read_clat_p99_ns", "read_clat_p99_ns"},
+    {esc_md, "_y_ *x* a|b `c`", "\\_y\\_ \\*x\\* a\\|b \\`c\\`"},
+    {esc_md, "<b>&amp; & [l](http://e) ![i](x)", "&lt;b>&amp;amp; & [l\\](http://e) !\\[i\\](x)"},
+    {esc_md, "# not a heading\nnext", "# not a heading next"},
+    {esc_md, "[-0.6%, +2.7%] -> ok", "[-0.6%, +2.7%] -> ok"},
 };
 
 static void esc_text_nl(struct rbuf *o, const char *s)
@@ -38,12 +38,12 @@ static void esc_text_nl(struct rbuf *o, const char *s)
 }
 
 static const struct esc_case text_cases[] = {
-	{ esc_text_nl, "red\x1b[31m\x7f\nline", "red?[31m?\nline" },
+    {esc_text_nl, "red\x1b[31m\x7f\nline", "red?[31m?\nline"},
 };
 
 static void check_esc(const struct esc_case *c)
 {
-	struct rbuf o = { 0 };
+	struct rbuf o = {0};
 
 	c->fn(&o, c->in);
 	ck_assert_int_eq(o.err, 0);
@@ -81,20 +81,20 @@ END_TEST
 
 START_TEST(test_text_table)
 {
-	static const char *const head[] = { "metric", "n" };
-	struct rbuf o = { 0 };
+	static const char *const head[] = {"metric", "n"};
+	struct rbuf o = {0};
 	struct doc d;
 
 	doc_init(&d, &doc_text_ops, &o, NULL);
 	doc_table(&d, 2, head, 0x2);
-	doc_row(&d, (const char *const[]){ "read_iops", "7" }, NULL);
-	doc_row(&d, (const char *const[]){ "x\x1b", "10" }, "v-worse");
+	doc_row(&d, (const char *const[]){"read_iops", "7"}, NULL);
+	doc_row(&d, (const char *const[]){"x\x1b", "10"}, "v-worse");
 	doc_table_end(&d);
 	ck_assert_str_eq(o.sb.buf, "metric      n\nread_iops   7\nx?         10\n\n");
 	sb_reset(&o.sb);
 	doc_init(&d, &doc_md_ops, &o, NULL);
 	doc_table(&d, 2, head, 0x2);
-	doc_row(&d, (const char *const[]){ "a|b", "1" }, NULL);
+	doc_row(&d, (const char *const[]){"a|b", "1"}, NULL);
 	doc_table_end(&d);
 	ck_assert_str_eq(o.sb.buf, "| metric | n |\n|---|---:|\n| a\\|b | 1 |\n\n");
 	sb_free(&o.sb);
@@ -110,12 +110,12 @@ START_TEST(test_cli_parse)
 	unsigned long n = 5;
 	bool f = false;
 	const struct cli_opt opts[] = {
-		{ "--str", CLI_STR, &s, 0, 0, "S", "" },
-		{ "--x", CLI_DOUBLE, &x, 0, 10, "X", "" },
-		{ "--n", CLI_ULONG, &n, 1, 100, "N", "" },
-		{ "--flag", CLI_FLAG, &f, 0, 0, NULL, "" },
+	    {"--str", CLI_STR, &s, 0, 0, "S", ""},
+	    {"--x", CLI_DOUBLE, &x, 0, 10, "X", ""},
+	    {"--n", CLI_ULONG, &n, 1, 100, "N", ""},
+	    {"--flag", CLI_FLAG, &f, 0, 0, NULL, ""},
 	};
-	char *argv[] = { "cmd", "a", "--str", "v", "--x=2.5", "b", "--flag", "--", "--n", NULL };
+	char *argv[] = {"cmd", "a", "--str", "v", "--x=2.5", "b", "--flag", "--", "--n", NULL};
 	char *pos[4];
 
 	ck_assert(freopen("/dev/null", "w", stderr)); /* the error lines are expected */
@@ -142,7 +142,7 @@ static bool have_gnuplot(void)
 
 static int run_report(const char *const *args, char *dir, int *error_lines)
 {
-	char *argv[12] = { "report" }, err[] = "/tmp/check_report.err.XXXXXX", line[4096];
+	char *argv[12] = {"report"}, err[] = "/tmp/check_report.err.XXXXXX", line[4096];
 	int argc = 1, fd, rc;
 	FILE *f;
 
@@ -209,7 +209,7 @@ static void rm_rf(const char *dir)
 
 START_TEST(test_report_two_runs)
 {
-	const char *args[] = { D "base", D "new", NULL };
+	const char *args[] = {D "base", D "new", NULL};
 	char dir[] = "/tmp/check_report.XXXXXX";
 	int errs;
 	char *html, *md;
@@ -232,7 +232,8 @@ START_TEST(test_report_two_runs)
 		free(read_out(dir, "charts/m00-read_iops.png"));
 		free(read_out(dir, "charts/lat00-read_clat.svg"));
 		free(read_out(dir, "charts/boot-timeline.svg"));
-		ck_assert_ptr_nonnull(strstr(html, "<img alt=\"read_iops (IO/s, higher is better)"));
+		ck_assert_ptr_nonnull(
+		    strstr(html, "<img alt=\"read_iops (IO/s, higher is better)"));
 		ck_assert_ptr_nonnull(strstr(html, "src=\"data:image/svg+xml;base64,PD94bWwg"));
 		ck_assert_ptr_nonnull(strstr(md, "](charts/m00-read_iops.png)"));
 	}
@@ -244,7 +245,7 @@ END_TEST
 
 START_TEST(test_report_hostile)
 {
-	const char *args[] = { D "hostile", NULL };
+	const char *args[] = {D "hostile", NULL};
 	char dir[] = "/tmp/check_report.XXXXXX";
 	char *html, *md, *gp;
 	int errs;
@@ -276,7 +277,7 @@ END_TEST
 
 START_TEST(test_report_sweep)
 {
-	const char *args[] = { D "sweep", NULL };
+	const char *args[] = {D "sweep", NULL};
 	char dir[] = "/tmp/check_report.XXXXXX";
 	char *html;
 	int errs;
@@ -298,12 +299,12 @@ static const struct err_case {
 	const char *args[4];
 	bool writes; /* the report is still written */
 } err_cases[] = {
-	{ { D "truncated.json" }, false },
-	{ { D "wrong-schema.json" }, false },
-	{ { D "base", D "nope" }, false },
-	{ { D "all-failed.json" }, true },
-	{ { D "base", D "no-common-metrics.json" }, true },
-	{ { D "base", D "sweep" }, true },
+    {{D "truncated.json"}, false},
+    {{D "wrong-schema.json"}, false},
+    {{D "base", D "nope"}, false},
+    {{D "all-failed.json"}, true},
+    {{D "base", D "no-common-metrics.json"}, true},
+    {{D "base", D "sweep"}, true},
 };
 
 START_TEST(test_report_errors)
@@ -323,8 +324,8 @@ END_TEST
 
 START_TEST(test_report_usage)
 {
-	char *no_out[] = { "report", D "base", NULL };
-	char *none[] = { "report", "-o", "/tmp/x", NULL };
+	char *no_out[] = {"report", D "base", NULL};
+	char *none[] = {"report", "-o", "/tmp/x", NULL};
 
 	ck_assert(freopen("/dev/null", "w", stderr));
 	ck_assert_int_eq(cmd_report(2, no_out), 2);

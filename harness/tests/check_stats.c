@@ -179,27 +179,40 @@ static double q_boot(const struct dataset *d, const char *q)
 
 	/* 100,000 resamples: on discrete data (ties.dat) an endpoint sits on an atom of
 	 * the bootstrap distribution, and fewer resamples may pick the neighbouring one */
-	ck_assert_int_eq(
-		stats_bootstrap_ratio(d->base, d->nb, d->new, d->nn, 100000, 1, 0.95, &r), 0);
+	ck_assert_int_eq(stats_bootstrap_ratio(d->base, d->nb, d->new, d->nn, 100000, 1, 0.95, &r),
+			 0);
 	ck_assert(r.lo <= r.change && r.change <= r.hi);
 	return strstr(q, ".lo") ? r.lo : r.hi;
 }
 
 static const struct quantity quantities[] = {
-	{ "base.mean", q_summary, 1e-12, 0 },	  { "base.sd", q_summary, 1e-10, 0 },
-	{ "base.median", q_summary, 1e-12, 0 },	  { "new.mean", q_summary, 1e-12, 0 },
-	{ "new.sd", q_summary, 1e-10, 0 },	  { "new.median", q_summary, 1e-12, 0 },
-	{ "base.q10", q_quantile, 1e-12, 0 },	  { "base.q90", q_quantile, 1e-12, 0 },
-	{ "new.q10", q_quantile, 1e-12, 0 },	  { "new.q90", q_quantile, 1e-12, 0 },
-	{ "base.median_ci_lo", q_median_ci, 0, 0 }, { "base.median_ci_hi", q_median_ci, 0, 0 },
-	{ "new.median_ci_lo", q_median_ci, 0, 0 }, { "new.median_ci_hi", q_median_ci, 0, 0 },
-	{ "mw.u", q_mw, 0, 0 },			  { "mw.p", q_mw, 1e-9, 0 },
-	{ "scipy.mw.u", q_mw, 0, 0 },		  { "scipy.mw.p", q_mw, 1e-9, 0 },
-	{ "hl.shift", q_hl, 1e-9, 1 },		  { "hl.lo", q_hl, 1e-9, 1 },
-	{ "hl.hi", q_hl, 1e-9, 1 },		  { "welch.t", q_welch, 1e-9, 0 },
-	{ "welch.df", q_welch, 1e-9, 0 },	  { "welch.p", q_welch, 1e-7, 0 },
-	{ "mdd80", q_mdd, 1e-7, 0 },		  { "scipy.boot.lo", q_boot, 0.006, 1 },
-	{ "scipy.boot.hi", q_boot, 0.006, 1 },
+    {"base.mean", q_summary, 1e-12, 0},
+    {"base.sd", q_summary, 1e-10, 0},
+    {"base.median", q_summary, 1e-12, 0},
+    {"new.mean", q_summary, 1e-12, 0},
+    {"new.sd", q_summary, 1e-10, 0},
+    {"new.median", q_summary, 1e-12, 0},
+    {"base.q10", q_quantile, 1e-12, 0},
+    {"base.q90", q_quantile, 1e-12, 0},
+    {"new.q10", q_quantile, 1e-12, 0},
+    {"new.q90", q_quantile, 1e-12, 0},
+    {"base.median_ci_lo", q_median_ci, 0, 0},
+    {"base.median_ci_hi", q_median_ci, 0, 0},
+    {"new.median_ci_lo", q_median_ci, 0, 0},
+    {"new.median_ci_hi", q_median_ci, 0, 0},
+    {"mw.u", q_mw, 0, 0},
+    {"mw.p", q_mw, 1e-9, 0},
+    {"scipy.mw.u", q_mw, 0, 0},
+    {"scipy.mw.p", q_mw, 1e-9, 0},
+    {"hl.shift", q_hl, 1e-9, 1},
+    {"hl.lo", q_hl, 1e-9, 1},
+    {"hl.hi", q_hl, 1e-9, 1},
+    {"welch.t", q_welch, 1e-9, 0},
+    {"welch.df", q_welch, 1e-9, 0},
+    {"welch.p", q_welch, 1e-7, 0},
+    {"mdd80", q_mdd, 1e-7, 0},
+    {"scipy.boot.lo", q_boot, 0.006, 1},
+    {"scipy.boot.hi", q_boot, 0.006, 1},
 };
 
 static void check_close(const struct ref *r, double got, double tol, int abs_tol)
@@ -213,7 +226,7 @@ static void check_close(const struct ref *r, double got, double tol, int abs_tol
 
 static void check_holm(const struct ref *r)
 {
-	const double p[] = { 0.01, 0.04, 0.03, 0.005, NAN, 0.5, 0.03 };
+	const double p[] = {0.01, 0.04, 0.03, 0.005, NAN, 0.5, 0.03};
 	double adj[7];
 
 	ck_assert_int_eq(stats_holm(p, 7, adj), 0);
@@ -270,7 +283,7 @@ END_TEST
 
 START_TEST(test_summary_limits)
 {
-	const double one = 7, same[] = { 3, 3, 3 };
+	const double one = 7, same[] = {3, 3, 3};
 	struct stats_summary s;
 
 	ck_assert_int_eq(stats_summarise(&one, 1, &s), 0);
@@ -283,7 +296,7 @@ END_TEST
 
 START_TEST(test_mw_limits)
 {
-	const double a[] = { 5, 5, 5 }, b[] = { 5, 5 }, lo[] = { 1, 2, 3 }, hi[] = { 4, 5, 6 };
+	const double a[] = {5, 5, 5}, b[] = {5, 5}, lo[] = {1, 2, 3}, hi[] = {4, 5, 6};
 	struct stats_mw r;
 
 	ck_assert_int_eq(stats_mann_whitney(a, 3, b, 2, &r), 0);
@@ -297,7 +310,7 @@ END_TEST
 
 START_TEST(test_errors)
 {
-	const double x[] = { 1, 2, 3 }, zero[] = { 0, 0, 1 }, same[] = { 2, 2 };
+	const double x[] = {1, 2, 3}, zero[] = {0, 0, 1}, same[] = {2, 2};
 	struct stats_boot bo;
 	struct stats_welch w;
 	struct stats_hl hl;
@@ -316,7 +329,7 @@ END_TEST
 
 START_TEST(test_median_ci_small)
 {
-	const double x[] = { 5, 1, 4, 2, 3 };
+	const double x[] = {5, 1, 4, 2, 3};
 	double lo, hi, ach;
 
 	ck_assert_int_eq(stats_median_ci(x, 5, 0.95, &lo, &hi, &ach), 0);

@@ -25,20 +25,20 @@ struct cmp_opts {
 	bool lenient;		 /* for reports: skip pairs without OK repetitions or
 				  * common metrics instead of failing, print nothing */
 };
-#define CMP_OPTS_DEFAULT                                                                  \
-	{                                                                                 \
-		.band = 0.02, .alpha = 0.05, .conf = 0.95, .resamples = 10000, .seed = 1, \
-		.power = 0.80, .metrics = NULL, .lenient = false                          \
+#define CMP_OPTS_DEFAULT                                                                           \
+	{                                                                                          \
+		.band = 0.02, .alpha = 0.05, .conf = 0.95, .resamples = 10000, .seed = 1,          \
+		.power = 0.80, .metrics = NULL, .lenient = false                                   \
 	}
 
 /* Below this many OK samples on a side a metric carries NOTE_FEW_SAMPLES. */
 #define CMP_MIN_SAMPLES 5
 
 enum cmp_note {
-	NOTE_FEW_SAMPLES = 1 << 0, /* fewer than CMP_MIN_SAMPLES on a side */
-	NOTE_NO_RATIO = 1 << 1,	   /* base median <= 0: no relative change */
+	NOTE_FEW_SAMPLES = 1 << 0,  /* fewer than CMP_MIN_SAMPLES on a side */
+	NOTE_NO_RATIO = 1 << 1,	    /* base median <= 0: no relative change */
 	NOTE_NO_DIRECTION = 1 << 2, /* unknown whether higher or lower is better */
-	NOTE_NO_WELCH = 1 << 3,	   /* Welch's t undefined (n < 2 or no variance) */
+	NOTE_NO_WELCH = 1 << 3,	    /* Welch's t undefined (n < 2 or no variance) */
 	NOTE_UNDETECTABLE = 1 << 4, /* no change could reach significance (mdc INFINITY) */
 };
 #define CMP_NNOTES 5
@@ -60,7 +60,7 @@ struct cmp_metric {
 	 * undefined (n < 2, base median <= 0). Set by compare_finish. */
 	double mdc;
 	enum verdict verdict;
-	unsigned notes;		  /* enum cmp_note bits */
+	unsigned notes; /* enum cmp_note bits */
 };
 
 struct cmp_pair {
@@ -101,12 +101,12 @@ int compare_finish(struct cmp_metric *m, size_t nm, const struct cmp_opts *o);
 /* Pairs variants of equal name in a and b (or the only variant of each when both
  * have exactly one), then compares them. Prints one error line and returns -EINVAL
  * when no variants or metrics are in common or a side has no OK repetitions. */
-int compare_runs(const struct pvb_results *a, const struct pvb_results *b,
-		 const struct cmp_opts *o, struct comparison *c);
+int compare_runs(const struct pvb_results *a, const struct pvb_results *b, const struct cmp_opts *o,
+		 struct comparison *c);
 /* Compares every other variant of r against baseline (NULL: the variant marked
  * "baseline", else the first). Errors as compare_runs. */
-int compare_variants(const struct pvb_results *r, const char *baseline,
-		     const struct cmp_opts *o, struct comparison *c);
+int compare_variants(const struct pvb_results *r, const char *baseline, const struct cmp_opts *o,
+		     struct comparison *c);
 void comparison_free(struct comparison *c);
 
 /* 1 if some metric is worse, else 3 if some is inconclusive, else 0. */

@@ -61,7 +61,7 @@ struct doc_ops {
 struct doc_table {
 	size_t ncol, nrow;
 	const char *head[DOC_MAXCOL];
-	unsigned right;	/* bit i: column i is numeric, right-aligned */
+	unsigned right; /* bit i: column i is numeric, right-aligned */
 	char **cell;	/* nrow * ncol copies */
 	char **cls;	/* per row: CSS class or NULL (e.g. "v-worse") */
 };
@@ -84,7 +84,7 @@ void doc_table_end(struct doc *d);
 void doc_paraf(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- comparison output (report_compare.c) ---- */
-#define REPORT_BRIEF 1 /* only the verdict table and summary */
+#define REPORT_BRIEF 1	/* only the verdict table and summary */
 #define REPORT_NESTED 2 /* inside a report: headings one level down, no method text */
 
 /* CSS class of a verdict's table row: "v-better", "v-worse", "v-same", "v-unsure". */
@@ -109,11 +109,11 @@ int report_cmp_junit(struct rbuf *o, const struct comparison *c);
 /* ---- option tables for the commands (report_cli.c) ---- */
 enum cli_kind { CLI_FLAG, CLI_STR, CLI_DOUBLE, CLI_ULONG };
 struct cli_opt {
-	const char *name;  /* "--band"; "-o" style short names work too */
+	const char *name; /* "--band"; "-o" style short names work too */
 	enum cli_kind kind;
-	void *dest;	   /* bool *, const char **, double *, unsigned long * */
-	double min, max;   /* accepted range for numbers */
-	const char *arg;   /* argument name for --help, NULL for flags */
+	void *dest;	 /* bool *, const char **, double *, unsigned long * */
+	double min, max; /* accepted range for numbers */
+	const char *arg; /* argument name for --help, NULL for flags */
 	const char *help;
 };
 /* Parses argv[1..argc) ("--name value", "--name=value", options anywhere, "--"
@@ -125,9 +125,9 @@ void cli_help(FILE *f, const struct cli_opt *opts, size_t nopts);
 
 /* ---- `pvbench report` (report.c, report_sections.c, report_chart.c) ---- */
 struct report_chart {
-	char name[96];	  /* file base name under DIR/charts */
+	char name[96]; /* file base name under DIR/charts */
 	char caption[512];
-	int kind;	  /* enum chart_kind in report_chart.c */
+	int kind; /* enum chart_kind in report_chart.c */
 };
 
 struct report {
@@ -136,11 +136,11 @@ struct report {
 	size_t nruns;
 	struct comparison *cmp; /* per run (its variants) then, with 2+ runs, run k vs 1 */
 	size_t ncmp;
-	size_t first_cross;	/* index in cmp of the first run-against-run comparison */
+	size_t first_cross; /* index in cmp of the first run-against-run comparison */
 	struct cmp_opts opts;
 	struct report_chart *charts;
 	size_t ncharts;
-	bool emulated;	  /* some run was emulated (TCG) */
+	bool emulated;		/* some run was emulated (TCG) */
 	const char *argv0_line; /* the `pvbench report` command line */
 };
 
@@ -151,7 +151,7 @@ int report_charts(struct report *r);
 void report_sections(struct doc *d, const struct report *r);
 /* Single-run-or-variant label used by charts and tables: "variant" with one run,
  * "run:variant" with several. */
-const char *report_var_label(const struct report *r, size_t run, const char *variant,
-			     char *buf, size_t len);
+const char *report_var_label(const struct report *r, size_t run, const char *variant, char *buf,
+			     size_t len);
 
 #endif

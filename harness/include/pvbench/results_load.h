@@ -13,8 +13,16 @@
 #define PVB_RESULTS_SCHEMA "pvbench-results/1"
 
 /* Status of one repetition; OTHER is anything the schema does not define. */
-enum pvb_status { PVB_OK, PVB_SKIP, PVB_INVALID, PVB_FAIL, PVB_TIMEOUT, PVB_CRASH, PVB_OTHER,
-		  PVB_NSTATUS };
+enum pvb_status {
+	PVB_OK,
+	PVB_SKIP,
+	PVB_INVALID,
+	PVB_FAIL,
+	PVB_TIMEOUT,
+	PVB_CRASH,
+	PVB_OTHER,
+	PVB_NSTATUS
+};
 extern const char *const pvb_status_names[PVB_NSTATUS];
 enum pvb_status pvb_status_parse(const char *s);
 
@@ -22,9 +30,9 @@ enum pvb_status pvb_status_parse(const char *s);
  * name's unit suffix says. */
 enum metric_better { BETTER_UNKNOWN, BETTER_HIGHER, BETTER_LOWER };
 struct metric_meta {
-	const char *unit;	  /* "IO/s", "ns", ... ("" when unknown) */
+	const char *unit; /* "IO/s", "ns", ... ("" when unknown) */
 	enum metric_better better;
-	bool from_file;		  /* direction came from results.json metrics_meta */
+	bool from_file; /* direction came from results.json metrics_meta */
 };
 const char *metric_better_name(enum metric_better b); /* "higher", "lower", "unknown" */
 
@@ -40,17 +48,17 @@ struct pvb_series {
 struct pvb_variant {
 	const char *name;
 	bool baseline;
-	size_t nruns;			/* repetitions of any status */
-	size_t nstatus[PVB_NSTATUS];	/* repetitions per status */
+	size_t nruns;		     /* repetitions of any status */
+	size_t nstatus[PVB_NSTATUS]; /* repetitions per status */
 	struct pvb_series *series;
 	size_t nseries;
 };
 
 struct pvb_results {
-	char *path;	 /* the results.json file */
-	char *dir;	 /* the run directory holding it */
-	char label[64];	 /* short name: the run directory's (or file's) base name */
-	json_t *root;	 /* the whole document */
+	char *path;	/* the results.json file */
+	char *dir;	/* the run directory holding it */
+	char label[64]; /* short name: the run directory's (or file's) base name */
+	json_t *root;	/* the whole document */
 	struct pvb_variant *var;
 	size_t nvar;
 	bool emulated;	 /* environment.emulated (TCG) */

@@ -59,8 +59,8 @@ double stats_mw_cdf(double u, size_t m, size_t n);
 struct stats_hl {
 	double shift, lo, hi, achieved;
 };
-int stats_hodges_lehmann(const double *base, size_t nb, const double *new, size_t nn,
-			 double conf, struct stats_hl *r);
+int stats_hodges_lehmann(const double *base, size_t nb, const double *new, size_t nn, double conf,
+			 struct stats_hl *r);
 
 /* Percentile bootstrap of median(new) / median(base) - 1: base and new are
  * resampled independently with replacement, resamples times, from L'Ecuyer's
@@ -81,8 +81,7 @@ int stats_bootstrap_ratio(const double *base, size_t nb, const double *new, size
 struct stats_welch {
 	double t, df, p;
 };
-int stats_welch(const double *base, size_t nb, const double *new, size_t nn,
-		struct stats_welch *r);
+int stats_welch(const double *base, size_t nb, const double *new, size_t nn, struct stats_welch *r);
 
 /* Holm's step-down adjustment (Holm 1979) of m p-values into adj (may alias p):
  * adj_(k) = max over j <= k of min(1, (m' - j + 1) p_(j)), p ascending. NAN entries

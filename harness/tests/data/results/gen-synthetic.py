@@ -58,11 +58,11 @@ expect.mq_queues = 2
 def g(mu, cv):
     return rng.gauss(mu, mu * cv)
 
-def fio_metrics(iops, lat_p99, sys_pct, cv):
+def fio_metrics(iops, lat_p99, sys_pct, cv, qd=32):
     # Little's law for the mean; p99 is drawn on its own (tight) so that a
     # "no change" verdict can occur; p99.9 is noisy.
     i = g(iops, cv)
-    mean = g(1e9 * 32 / iops, cv)
+    mean = g(1e9 * qd / iops, cv)
     return {"read_iops": round(i, 1), "read_bw_bytes_per_s": round(i * 4096, 0),
             "read_clat_mean_ns": round(mean, 1), "read_clat_p50_ns": round(mean * 0.9, -2),
             "read_clat_p90_ns": round(mean * 1.6, -2),
@@ -187,7 +187,7 @@ for rep in range(1, 6):
     for d in (1, 4, 16, 64):
         seq += 1
         iops = 20000 * min(d, 16) ** 0.7
-        sruns.append(run("qd%d" % d, rep, seq, "OK", fio_metrics(iops, 1e9 * d / iops * 3, 30, 0.03),
+        sruns.append(run("qd%d" % d, rep, seq, "OK", fio_metrics(iops, 1e9 * d / iops * 3, 30, 0.03, qd=d),
                          {"values": {}, "checks": [], "log_lines": []}))
 write("sweep/results.json", doc("iodepth-sweep", sv, sruns, env=kenv,
                                 params={"rw": "randread", "bs": "4k"}))
