@@ -393,24 +393,50 @@ static int compare_check_args(const struct compare_args *a)
 	return 0;
 }
 
+static int emit_junit(const char *path, const struct comparison *c)
+{
+	struct rbuf o = {0};
+	int rc = report_cmp_junit(&o, c);
+
+	if (!rc)
+		rc = write_file_atomic(path, o.sb.buf, o.sb.len);
+	if (rc)
+		pvb_err("cannot write '%s': %s", path, strerror(-rc));
+	sb_free(&o.sb);
+	return rc;
+}
+
 static int compare_emit(const struct compare_args *a, const struct comparison *c)
 {
 	struct rbuf o = {0};
 	int rc = a->tap ? report_cmp_tap(&o, c)
 			: report_cmp_format(a->format)(&o, c, a->brief ? REPORT_BRIEF : 0);
 
-	if (rc)
+	if (rc) {
 		pvb_err("out of memory formatting the comparison");
-	else if (fwrite(o.sb.buf, 1, o.sb.len, stdout) != o.sb.len)
-		rc = -EIO, pvb_err("cannot write the comparison to standard output");
-	if (!rc && a->junit) {
-		sb_reset(&o.sb);
-		rc = report_cmp_junit(&o, c);
-		if (!rc && (rc = write_file_atomic(a->junit, o.sb.buf, o.sb.len)))
-			pvb_err("cannot write '%s': %s", a->junit, strerror(-rc));
+	} else if (fwrite(o.sb.buf, 1, o.sb.len, stdout) != o.sb.len || fflush(stdout)) {
+		pvb_err("cannot write the comparison to standard output");
+		rc = -EIO;
 	}
 	sb_free(&o.sb);
+	if (!rc && a->junit)
+		rc = emit_junit(a->junit, c);
 	return rc;
+}
+
+/* Loads the inputs and compares them; 0 or -errno, the error already printed. */
+static int compare_inputs(const struct compare_args *a, struct pvb_results *r, struct comparison *c)
+{
+	for (int i = 0; i < a->npos; i++)
+		if (results_load(a->pos[i], &r[i]))
+			return -EINVAL;
+	if (a->npos == 1)
+		return compare_variants(&r[0], a->baseline, &a->o, c);
+	if (!strcmp(r[0].label, r[1].label)) { /* e.g. two ".../results.json" in "run" dirs */
+		snprintf(r[0].label, sizeof(r[0].label), "base");
+		snprintf(r[1].label, sizeof(r[1].label), "new");
+	}
+	return compare_runs(&r[0], &r[1], &a->o, c);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -418,31 +444,18 @@ int cmd_compare(int argc, char **argv)
 	struct compare_args a = {.o = CMP_OPTS_DEFAULT, .format = "text", .band_pct = 2};
 	struct pvb_results r[2] = {0};
 	struct comparison c = {0};
-	int rc = compare_parse(argc, argv, &a), i;
+	int rc = compare_parse(argc, argv, &a);
 
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (compare_check_args(&a))
 		return 2;
-	for (i = 0; i < a.npos; i++)
-		if (results_load(a.pos[i], &r[i]))
-			break;
-	if (i == 2 && !strcmp(r[0].label, r[1].label)) {
-		snprintf(r[0].label, sizeof(r[0].label), "base");
-		snprintf(r[1].label, sizeof(r[1].label), "new");
-	}
-	rc = i < a.npos	   ? -EINVAL
-	     : a.npos == 2 ? compare_runs(&r[0], &r[1], &a.o, &c)
-			   : compare_variants(&r[0], a.baseline, &a.o, &c);
+	rc = compare_inputs(&a, r, &c);
 	if (!rc)
 		rc = compare_emit(&a, &c);
-	if (!rc)
-		rc = comparison_exit_status(&c);
-	else
-		rc = 2;
+	rc = rc ? 2 : comparison_exit_status(&c);
 	comparison_free(&c);
 	results_free(&r[0]);
 	results_free(&r[1]);
-	fflush(stdout);
 	return rc;
 }

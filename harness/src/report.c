@@ -202,7 +202,9 @@ static char *join_args(int argc, char **argv)
 	rb_puts(&o, "pvbench");
 	for (int i = 0; i < argc; i++)
 		rb_printf(&o, " %s", argv[i]);
-	return o.err ? (sb_free(&o.sb), NULL) : o.sb.buf;
+	if (o.err)
+		sb_free(&o.sb);
+	return o.sb.buf; /* NULL after an allocation failure */
 }
 
 static void report_free(struct report *r)

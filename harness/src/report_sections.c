@@ -11,6 +11,7 @@
 
 #define N 48
 #define CONSOLE_LINES 60
+#define CONSOLE_BYTES 65536
 
 static const char *const chart_group[] = {"Per metric", "Latency percentiles", "Boot timeline",
 					  "Sweeps"};
@@ -364,8 +365,15 @@ static void failure_detail(struct doc *d, const struct report *r, size_t i, json
 	    doc_paraf(d, "Check %s failed: expected '%s', actual '%s'.", rj_str(c, "key") ?: "?",
 		      rj_str(c, "expected") ?: "", rj_str(c, "actual") ?: "");
 	if (console && *console) {
-		d->ops->para(d, "Console excerpt:");
-		d->ops->pre(d, tail_lines(console, strlen(console), CONSOLE_LINES));
+		const char *tail = tail_lines(console, strlen(console), CONSOLE_LINES);
+		size_t len = strlen(tail);
+
+		if (len > CONSOLE_BYTES) /* one endless line: keep its end, whole characters */
+			for (tail += len - CONSOLE_BYTES; (*tail & 0xc0) == 0x80; tail++)
+				;
+		doc_paraf(d, "Console excerpt (last %d lines, at most %d bytes):", CONSOLE_LINES,
+			  CONSOLE_BYTES);
+		d->ops->pre(d, tail);
 	}
 }
 

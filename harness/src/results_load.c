@@ -179,7 +179,8 @@ static int series_push(struct pvb_series *s, double x, int rep)
 static int add_metrics(struct pvb_results *r, struct pvb_variant *v, json_t *run)
 {
 	json_t *metrics = json_object_get(run, "metrics"), *val;
-	int rep = (int)rj_num(run, "rep", 0);
+	double r_rep = rj_num(run, "rep", 0);
+	int rep = r_rep >= 0 && r_rep <= 1e9 ? (int)r_rep : 0;
 	const char *key;
 
 	json_object_foreach(metrics, key, val)
