@@ -182,10 +182,11 @@ static void key_row(FILE *f, const struct scenario_key *k, bool md)
 		def = "required";
 	scenario_key_expected(k, &exp);
 	if (!md) {
-		fprintf(f, "  %-20s %-8s %-12s %s%s%s\n  %20s %s; e.g. %s\n", k->name,
-			scenario_type_name(k->type), def, k->unit && *k->unit ? "unit " : "",
-			k->unit ? k->unit : "", "", "", exp.buf ? exp.buf : "", k->example);
-		fprintf(f, "  %20s %s\n", "", k->doc);
+		fprintf(f, "  %-20s %s, %s%s%s%s\n", k->name, scenario_type_name(k->type),
+			k->def ? "default " : "", def,
+			*k->unit ? ", in " : "", k->unit);
+		fprintf(f, "  %-20s %s; e.g. %s\n  %-20s %s\n", "", exp.buf ? exp.buf : "",
+			k->example, "", k->doc);
 	} else {
 		fprintf(f, "| `%s` | %s | %s | %s | ", k->name, scenario_type_name(k->type), def,
 			k->unit ? k->unit : "");

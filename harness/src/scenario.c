@@ -197,7 +197,7 @@ static char *read_line(char *str, int num, void *stream)
 		p += 3, n -= 3;
 	for (; n && (*p == ' ' || *p == '\t'); n--)
 		p++;
-	if (n + 1 > (size_t)num) {
+	if (n - (nl != NULL) + 2 > (size_t)num) { /* room for '\n' and '\0' */
 		fail(r->ld, r->ld->line, "line too long (max %d characters)", num - 2);
 		return NULL;
 	}
@@ -208,6 +208,7 @@ static char *read_line(char *str, int num, void *stream)
 	return str;
 }
 
+/* inih's handler: 1 to go on, 0 for an error (recorded in ld: hence `!fail()`). */
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct loader *ld = user;

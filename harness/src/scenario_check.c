@@ -69,8 +69,8 @@ int scenario_parse_long(enum scenario_type type, const char *s, long *out)
 {
 	bool b;
 
-	if (type == ST_INT)
-		return parse_long(s, 0, LONG_MAX, out);
+	if (type == ST_INT) /* digits only: no sign or blanks, which strtol would take */
+		return isdigit((unsigned char)*s) ? parse_long(s, 0, LONG_MAX, out) : -EINVAL;
 	if (type == ST_SIZE)
 		return parse_units(s, size_units, ARRAY_SIZE(size_units), out);
 	if (type == ST_DURATION)
@@ -111,10 +111,14 @@ bool scenario_text_ok(const char *s)
 static bool word_in(const char *list, const char *word)
 {
 	size_t n = strlen(word);
+	const char *p = list;
 
-	for (const char *p = list; p; p = strchr(p, '|'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, word, n) && (p[n] == '|' || !p[n]) && n)
+	while (n && p) {
+		if (!strncmp(p, word, n) && (p[n] == '|' || !p[n]))
 			return true;
+		p = strchr(p, '|');
+		p = p ? p + 1 : NULL;
+	}
 	return false;
 }
 
@@ -178,11 +182,15 @@ static bool number_ok(const struct scenario_key *k, const char *v)
 static const struct {
 	const char *name;
 	bool (*ok)(const struct scenario_key *k, const char *v);
+	const char *expected; /* how error messages describe a valid value */
 } types[] = {
-	[ST_STRING] = { "string", string_ok },	  [ST_INT] = { "int", number_ok },
-	[ST_SIZE] = { "size", number_ok },	  [ST_BOOL] = { "bool", bool_ok },
-	[ST_ENUM] = { "enum", enum_ok },	  [ST_LIST] = { "list", list_key_ok },
-	[ST_DURATION] = { "duration", number_ok },
+	[ST_STRING] = { "string", string_ok, "text without control characters" },
+	[ST_INT] = { "int", number_ok, "an integer from " },
+	[ST_SIZE] = { "size", number_ok, "a size from " },
+	[ST_BOOL] = { "bool", bool_ok, "true or false" },
+	[ST_ENUM] = { "enum", enum_ok, "one of " },
+	[ST_LIST] = { "list", list_key_ok, "comma-separated names" },
+	[ST_DURATION] = { "duration", number_ok, "a duration from " },
 };
 
 const char *scenario_type_name(enum scenario_type t)
@@ -196,7 +204,7 @@ bool scenario_value_ok(const struct scenario_key *k, const char *v)
 }
 
 /* Shortest exact form: 65536 -> "64k", 600000 ms -> "10m". */
-static void fmt_units(struct sbuf *out, long v, const struct unit_suffix *u, size_t n, bool ms)
+static int fmt_units(struct sbuf *out, long v, const struct unit_suffix *u, size_t n, bool ms)
 {
 	size_t best = ms ? 1 : 0;
 
@@ -204,50 +212,39 @@ static void fmt_units(struct sbuf *out, long v, const struct unit_suffix *u, siz
 		if (v && v % u[i].mult == 0 && u[i].mult >= u[best].mult)
 			best = i;
 	if (!ms && best == 0)
-		sb_printf(out, "%ld", v);
-	else
-		sb_printf(out, "%ld%s", v / u[best].mult, u[best].suffix);
+		return sb_printf(out, "%ld", v);
+	return sb_printf(out, "%ld%s", v / u[best].mult, u[best].suffix);
 }
 
-static void fmt_range(struct sbuf *out, const struct scenario_key *k, const struct unit_suffix *u,
-		      size_t n)
+static int fmt_range(struct sbuf *out, const struct scenario_key *k)
 {
-	bool ms = u == time_units;
+	bool ms = k->type == ST_DURATION;
+	const struct unit_suffix *u = ms ? time_units : size_units;
+	size_t n = ms ? ARRAY_SIZE(time_units) : ARRAY_SIZE(size_units);
+	int rc = fmt_units(out, k->min, u, n, ms);
 
-	fmt_units(out, k->min, u, n, ms);
-	sb_puts(out, " to ");
-	fmt_units(out, k->max, u, n, ms);
+	if (!rc)
+		rc = sb_puts(out, " to ");
+	return rc ? rc : fmt_units(out, k->max, u, n, ms);
 }
 
 int scenario_key_expected(const struct scenario_key *k, struct sbuf *out)
 {
-	size_t start = out->len;
+	int rc;
 
-	if (k->type == ST_STRING && (k->flags & SK_NAME))
-		sb_puts(out, "a name of 1-32 characters from A-Z a-z 0-9 . _ -");
-	else if (k->type == ST_STRING)
-		sb_puts(out, "text without control characters");
-	else if (k->type == ST_ENUM) {
-		sb_puts(out, "one of ");
-		for (const char *p = k->allowed; *p; p++)
-			sb_append(out, *p == '|' ? ", " : p, *p == '|' ? 2 : 1);
-	}
-	else if (k->type == ST_LIST)
-		sb_puts(out, "comma-separated names");
-	else if (k->type == ST_BOOL)
-		sb_puts(out, "true or false");
-	else if (k->type == ST_INT)
-		sb_printf(out, "an integer from %ld to %ld", k->min, k->max);
-	if (k->type == ST_SIZE) {
-		sb_puts(out, "a size from ");
-		fmt_range(out, k, size_units, ARRAY_SIZE(size_units));
-		if (k->flags & SK_SECTORS)
-			sb_puts(out, ", a multiple of 512");
-	} else if (k->type == ST_DURATION) {
-		sb_puts(out, "a duration from ");
-		fmt_range(out, k, time_units, ARRAY_SIZE(time_units));
-	}
-	return out->len > start || !out->buf ? 0 : -ENOMEM;
+	if (k->flags & SK_NAME)
+		return sb_puts(out, "a name of 1-32 characters from A-Z a-z 0-9 . _ -");
+	rc = sb_puts(out, types[k->type].expected);
+	if (k->type == ST_ENUM)
+		for (const char *p = k->allowed; *p && !rc; p++)
+			rc = sb_append(out, *p == '|' ? ", " : p, *p == '|' ? 2 : 1);
+	if (k->type == ST_INT && !rc)
+		rc = sb_printf(out, "%ld to %ld", k->min, k->max);
+	if ((k->type == ST_SIZE || k->type == ST_DURATION) && !rc)
+		rc = fmt_range(out, k);
+	if ((k->flags & SK_SECTORS) && !rc)
+		rc = sb_puts(out, ", a multiple of 512");
+	return rc;
 }
 
 /* ---- did you mean ---- */
@@ -287,8 +284,9 @@ struct suggest {
  * edit: "domu" is closer to "domU" than to "dom0". */
 static void suggest_try(struct suggest *s, const char *cand)
 {
-	size_t d = strcasecmp(s->word, cand) ? 2 * edit_distance(s->word, cand) : 1;
+	size_t d = strcasecmp(s->word, cand) ? edit_distance(s->word, cand) : 0;
 
+	d = d == SIZE_MAX ? d : d ? 2 * d : 1;
 	if (d < s->dist) {
 		s->dist = d;
 		s->best = cand;
@@ -432,7 +430,7 @@ static int check_expect(const struct scenario_entry *e, const struct variant_key
 		return unknown_evidence(e, name, why);
 	if (!strcmp(e->value, "absent"))
 		return 0;
-	if (en->integer && parse_long(e->value, 0, LONG_MAX, &n))
+	if (en->integer && scenario_parse_long(ST_INT, e->value, &n))
 		return bad_value(e, "an integer or absent", why);
 	return *e->value ? 0 : bad_value(e, "a value or absent", why);
 }
@@ -496,7 +494,7 @@ static int check_param(const struct scenario_entry *e, const struct variant_key 
 		return strlen(e->value) == 1 && strchr("01yYnN", e->value[0])
 			       ? 0
 			       : bad_value(e, "0, 1, Y or N", why);
-	if (!parse_long(e->value, mp->min, mp->max, &n))
+	if (!scenario_parse_long(ST_INT, e->value, &n) && n >= mp->min && n <= mp->max)
 		return 0;
 	snprintf(exp, sizeof(exp), "an integer from %ld to %ld", mp->min, mp->max);
 	return bad_value(e, exp, why);

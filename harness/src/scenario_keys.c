@@ -261,9 +261,10 @@ static bool pattern_match(const char *pattern, const char *name, const char **re
 {
 	size_t n = pattern_prefix(pattern);
 
-	if (!pattern[n])
-		return !strcmp(pattern, name) && (*rest = name + n);
-	return !strncmp(pattern, name, n) && name[n] && (*rest = name + n);
+	if (pattern[n] ? strncmp(pattern, name, n) || !name[n] : strcmp(pattern, name))
+		return false;
+	*rest = name + n;
+	return true;
 }
 
 bool scenario_split_param(const char *s, char *module, char *param, size_t len)
@@ -305,27 +306,26 @@ static bool attr_ok(const char *s)
 	return n && !s[n] && n <= 64;
 }
 
-/* Finds the evidence row for name and checks its variable part. */
-const struct evidence_name *scenario_evidence_find(const char *name, const char **rest)
+/* Is rest, the variable part of an evidence name, valid for its placeholder? */
+static bool placeholder_ok(const struct evidence_name *en, const char *rest)
 {
 	char m[64], p[64];
 
-	for (size_t i = 0; i < ARRAY_SIZE(evidence); i++) {
-		const char *pat = evidence[i].pattern;
+	if (strstr(en->pattern, "<module>"))
+		return scenario_split_param(rest, m, p, sizeof(m)) &&
+		       scenario_module_param(m, p, en->where);
+	if (strstr(en->pattern, "<key>"))
+		return xs_key_ok(rest);
+	if (strstr(en->pattern, "<attr>"))
+		return attr_ok(rest);
+	return true;
+}
 
-		if (!pattern_match(pat, name, rest))
-			continue;
-		if (strstr(pat, "<module>"))
-			return scenario_split_param(*rest, m, p, sizeof(m)) &&
-					       scenario_module_param(m, p, evidence[i].where)
-				       ? &evidence[i]
-				       : NULL;
-		if (strstr(pat, "<key>"))
-			return xs_key_ok(*rest) ? &evidence[i] : NULL;
-		if (strstr(pat, "<attr>"))
-			return attr_ok(*rest) ? &evidence[i] : NULL;
-		return &evidence[i];
-	}
+const struct evidence_name *scenario_evidence_find(const char *name, const char **rest)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(evidence); i++)
+		if (pattern_match(evidence[i].pattern, name, rest))
+			return placeholder_ok(&evidence[i], *rest) ? &evidence[i] : NULL;
 	return NULL;
 }
 
