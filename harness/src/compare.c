@@ -439,6 +439,23 @@ static int compare_inputs(const struct compare_args *a, struct pvb_results *r, s
 	return compare_runs(&r[0], &r[1], &a->o, c);
 }
 
+/* One stderr line per pair with few samples, so that TAP and JSON users see it. */
+static void warn_few_samples(const struct comparison *c)
+{
+	for (size_t i = 0; i < c->npair; i++) {
+		const struct cmp_pair *p = &c->pair[i];
+		char b[160], n[160];
+
+		if (p->base->nstatus[PVB_OK] >= CMP_MIN_SAMPLES &&
+		    p->new->nstatus[PVB_OK] >= CMP_MIN_SAMPLES)
+			continue;
+		pvb_warn("%s -> %s: fewer than %d OK repetitions on a side (%zu and %zu): weak "
+			 "evidence, no \"no change\" verdicts",
+			 cmp_side_label(p, 0, b, sizeof(b)), cmp_side_label(p, 1, n, sizeof(n)),
+			 CMP_MIN_SAMPLES, p->base->nstatus[PVB_OK], p->new->nstatus[PVB_OK]);
+	}
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct compare_args a = {.o = CMP_OPTS_DEFAULT, .format = "text", .band_pct = 2};
@@ -451,8 +468,10 @@ int cmd_compare(int argc, char **argv)
 	if (compare_check_args(&a))
 		return 2;
 	rc = compare_inputs(&a, r, &c);
-	if (!rc)
+	if (!rc) {
+		warn_few_samples(&c);
 		rc = compare_emit(&a, &c);
+	}
 	rc = rc ? 2 : comparison_exit_status(&c);
 	comparison_free(&c);
 	results_free(&r[0]);

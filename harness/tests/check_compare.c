@@ -196,30 +196,31 @@ END_TEST
 static const struct cli_case {
 	const char *args[8];
 	int status;
-	int error_lines; /* -1: do not check */
+	int error_lines, warning_lines; /* stderr holds these and nothing else */
 } cli_cases[] = {
-    {{D "base", D "new"}, 1, 0},
-    {{D "base", D "new", "--metrics", "read_iops"}, 3, 0},
-    {{D "base", D "new", "--metrics", "read_clat_p99_ns"}, 0, 0},
-    {{D "base", "--baseline", "mq", "--metrics", "read_clat_p99_ns"}, 0, 0},
-    {{D "base", D "new", "--format", "json"}, 1, 0},
-    {{D "base", D "new", "--tap"}, 1, 0},
-    {{"--help"}, 0, 0},
-    {{D "truncated.json", D "new"}, 2, 1},
-    {{D "wrong-schema.json", D "new"}, 2, 1},
-    {{D "base", D "no-common-metrics.json"}, 2, 1},
-    {{D "all-failed.json"}, 2, 1},
-    {{D "base", D "all-failed.json"}, 2, 1},
-    {{D "base", D "sweep"}, 2, 1}, /* no common variants */
-    {{D "sweep"}, 3, 0},
-    {{D "does-not-exist", D "new"}, 2, 1},
-    {{D "base", "--baseline", "nope"}, 2, 1},
-    {{D "base", D "new", "--baseline", "1q"}, 2, 1},
-    {{D "base", D "new", "--format", "xml"}, 2, 1},
-    {{D "base", D "new", "--band", "lots"}, 2, 1},
-    {{D "base", D "new", "--resamples", "100"}, 2, 1},
-    {{"--frobnicate"}, 2, 1},
-    {{NULL}, 2, 1},
+    {{D "base", D "new"}, 1, 0, 0},
+    {{D "base", D "new", "--metrics", "read_iops"}, 3, 0, 0},
+    {{D "base", D "new", "--metrics", "read_clat_p99_ns"}, 0, 0, 0},
+    {{D "base", "--baseline", "mq", "--metrics", "read_clat_p99_ns"}, 0, 0, 0},
+    {{D "base", D "new", "--format", "json"}, 1, 0, 0},
+    {{D "base", D "new", "--tap"}, 1, 0, 0},
+    {{"--help"}, 0, 0, 0},
+    {{D "truncated.json", D "new"}, 2, 1, 0},
+    {{D "wrong-schema.json", D "new"}, 2, 1, 0},
+    {{D "base", D "no-common-metrics.json"}, 2, 1, 0},
+    {{D "all-failed.json"}, 2, 1, 0},
+    {{D "base", D "all-failed.json"}, 2, 1, 0},
+    {{D "base", D "sweep"}, 2, 1, 0}, /* no common variants */
+    {{D "sweep"}, 3, 0, 0},
+    {{D "hostile", "--tap"}, 3, 0, 1}, /* fewer than 5 samples: one warning */
+    {{D "does-not-exist", D "new"}, 2, 1, 0},
+    {{D "base", "--baseline", "nope"}, 2, 1, 0},
+    {{D "base", D "new", "--baseline", "1q"}, 2, 1, 0},
+    {{D "base", D "new", "--format", "xml"}, 2, 1, 0},
+    {{D "base", D "new", "--band", "lots"}, 2, 1, 0},
+    {{D "base", D "new", "--resamples", "100"}, 2, 1, 0},
+    {{"--frobnicate"}, 2, 1, 0},
+    {{NULL}, 2, 1, 0},
 };
 
 static int count_lines(const char *path, const char *prefix)
@@ -262,10 +263,9 @@ START_TEST(test_cli)
 	int status = run_compare(c->args, out, err);
 
 	ck_assert_int_eq(status, c->status);
-	if (c->error_lines >= 0) {
-		ck_assert_int_eq(count_lines(err, "error: "), c->error_lines);
-		ck_assert_int_eq(count_lines(err, NULL), c->error_lines);
-	}
+	ck_assert_int_eq(count_lines(err, "error: "), c->error_lines);
+	ck_assert_int_eq(count_lines(err, "warning: "), c->warning_lines);
+	ck_assert_int_eq(count_lines(err, NULL), c->error_lines + c->warning_lines);
 	unlink(out);
 	unlink(err);
 }
