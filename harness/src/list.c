@@ -326,7 +326,7 @@ static void list_keys(FILE *f, bool md)
 static const char readme_head[] =
 	"# Scenarios\n\n"
 	"<!-- Generated: build/pvbench list --keys --format md > scenarios/README.md\n"
-	"     Edit the key tables (harness/src/scenario.c, workloads/*/) or\n"
+	"     Edit the key tables (harness/src/scenario_keys.c, workloads/*/) or\n"
 	"     harness/src/list.c, then regenerate; check_scenario fails if this file is\n"
 	"     stale. -->\n\n"
 	"A scenario file describes one experiment: the machine (Xen, dom0), the PV guest\n"

@@ -125,10 +125,8 @@ static int add_section(struct loader *ld, const char *name, int line)
 	if (!s->name)
 		return nomem(ld);
 	s->variant = ld->sc->n_variants;
-	if (!s->fixed && add_variant(ld, canon + 8, line))
-		return -EINVAL;
 	ld->cur = ld->n_sects++;
-	return 0;
+	return s->fixed ? 0 : add_variant(ld, canon + 8, line);
 }
 
 /* A line starting with '['. Malformed headers are left to inih, which reports them. */

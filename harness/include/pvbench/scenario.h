@@ -8,7 +8,10 @@
  * [workload] (keys from scenario_key_at()) and one [variant NAME] section per variant
  * (keys matching scenario_variant_keys()). Every value is checked when the file is
  * loaded: an unknown section or key, a bad value, a duplicate or a missing required
- * key is an error naming file:line and the key, and nothing is returned. */
+ * key is an error naming file:line and the key, and nothing is returned.
+ *
+ * Code: scenario_keys.c holds the tables and the rules across keys, scenario_check.c
+ * the checks of one line (value syntax, messages), scenario.c the loader. */
 #ifndef PVBENCH_SCENARIO_H
 #define PVBENCH_SCENARIO_H
 
@@ -19,8 +22,8 @@
 
 /* Value types of scenario keys, with the syntax they accept:
  *   ST_STRING    any text without control characters (may be empty)
- *   ST_INT       decimal integer in [min, max]
- *   ST_SIZE      bytes: digits with an optional k/m/g/t suffix, powers of 1024 as fio
+ *   ST_INT       decimal digits (no sign), in [min, max]
+ *   ST_SIZE      bytes: digits with an optional k/M/G/T suffix (any case), powers of 1024 as fio
  *                reads them ("4k" = 4096); [min, max] in bytes
  *   ST_BOOL      true/false, yes/no, on/off, 1/0
  *   ST_ENUM      one of the '|'-separated words in `allowed`
