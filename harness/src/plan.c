@@ -332,10 +332,14 @@ static int settings(const struct scenario *sc, const struct plan_opts *o, struct
 
 	if (o->reps && (o->reps < 1 || o->reps > 1000))
 		return fail(err, "invalid repetitions %d (expected 1 to 1000)", o->reps);
+	if (o->seed_set && o->seed < 0)
+		return fail(err, "invalid seed %ld (expected 0 or more)", o->seed);
 	scenario_get_long(sc, NULL, "scenario", "repetitions", &reps);
 	scenario_get_long(sc, NULL, "scenario", "reps_per_boot", &rpb);
 	p->reps = o->reps ? o->reps : reps;
-	p->reps_per_boot = o->reps_per_boot > 0 ? o->reps_per_boot : o->reps_per_boot < 0 ? 0 : rpb;
+	p->reps_per_boot = rpb; /* 0: all repetitions in one boot */
+	if (o->reps_per_boot)
+		p->reps_per_boot = o->reps_per_boot > 0 ? o->reps_per_boot : 0;
 	if (p->reps_per_boot <= 0 || p->reps_per_boot > p->reps)
 		p->reps_per_boot = p->reps;
 	for (size_t i = 0; order && i < ARRAY_SIZE(order_names); i++)
