@@ -264,13 +264,13 @@ static void usage(FILE *f)
 		"      --memory MIB        QEMU memory (3072)\n"
 		"      --smp N             QEMU vCPUs (2)\n"
 		"      --dom0-mem MIB      dom0_mem (1024)\n"
-		"      --domu-mem MIB      domU memory (256)\n"
+		"      --domu-mem MIB      domU memory (512)\n"
 		"      --domu-vcpus N      domU vCPUs (2)\n"
 		"      --domu-type pv|pvh  domU type (pv)\n"
 		"      --xen-cmdline STR   appended to Xen's command line\n"
 		"      --dom0-cmdline STR  appended to dom0's kernel command line\n"
 		"      --timeout-dom0 S    QEMU start to dom0 agent (180)\n"
-		"      --timeout-domu S    xl create to domU agent (90)\n"
+		"      --timeout-domu S    xl create to domU agent (180)\n"
 		"      --timeout-shutdown S   power-off (60)\n"
 		"      --repeat N          boot N times and print the median timeline\n"
 		"      --json              JSON on stdout instead of tables\n"
@@ -355,9 +355,9 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	host_opts_default(&o->host);
-	o->guest = (struct guest_cfg){ .name = "pvbench-domU1", .memory_mib = 256, .vcpus = 2,
+	o->guest = (struct guest_cfg){ .name = "pvbench-domU1", .memory_mib = 512, .vcpus = 2,
 				       .disk_target = "/dev/ram0", .ip = DOMU_IP "/24",
-				       .ready_timeout_s = 90 };
+				       .ready_timeout_s = 180 };
 	o->repeat = 1;
 	o->shutdown_timeout_s = 60;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {

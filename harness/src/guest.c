@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DOMU_KERNEL "/var/lib/pvbench/vmlinuz"
-#define DOMU_RAMDISK "/var/lib/pvbench/domU.cpio.zst"
+/* Copied by dom0-init from the image directory (shared by the host over virtio-9p). */
+#define DOMU_KERNEL "/var/lib/pvbench/domU/vmlinuz"
+#define DOMU_RAMDISK "/var/lib/pvbench/domU/domU.cpio"
 #define CONSOLE_DIR "/var/log/xen/console"
 
 void guest_xl_config(const struct guest_cfg *c, struct sbuf *out)
@@ -20,9 +21,9 @@ void guest_xl_config(const struct guest_cfg *c, struct sbuf *out)
 	sb_reset(out);
 	sb_printf(out, "name = \"%s\"\ntype = \"%s\"\n", c->name, c->type ? c->type : "pv");
 	sb_printf(out, "kernel = \"%s\"\nramdisk = \"%s\"\n", DOMU_KERNEL, DOMU_RAMDISK);
-	sb_printf(out, "memory = %d\nvcpus = %d\n", c->memory_mib ? c->memory_mib : 256,
+	sb_printf(out, "memory = %d\nvcpus = %d\n", c->memory_mib ? c->memory_mib : 512,
 		  c->vcpus ? c->vcpus : 2);
-	sb_printf(out, "extra = \"console=hvc0 rdinit=/init quiet loglevel=4%s%s%s%s\"\n",
+	sb_printf(out, "extra = \"console=hvc0 rdinit=/init loglevel=6%s%s%s%s\"\n",
 		  c->ip ? " pvbench.ip=" : "", c->ip ? c->ip : "", c->extra ? " " : "",
 		  c->extra ? c->extra : "");
 	sb_puts(out, "on_crash = \"destroy\"\non_reboot = \"destroy\"\n");
@@ -107,12 +108,21 @@ int guest_create(struct machine *m, const struct guest_cfg *c, struct guest *g)
 	rc = xl_create_cfg(m, c);
 	if (rc)
 		return rc;
-	snprintf(cmd, sizeof(cmd), "xl create /var/lib/pvbench/work/%s.cfg", c->name);
+	snprintf(cmd, sizeof(cmd),
+		 "xl -vvv create /var/lib/pvbench/work/%s.cfg 2>/var/lib/pvbench/work/%s.xl.log",
+		 c->name, c->name);
 	g->t_create = machine_time(m);
-	rc = machine_exec(m, 0, cmd, NULL, 0, 60, &r);
+	rc = machine_exec(m, 0, cmd, NULL, 0, 120, &r);
 	if (rc || r.status != 0) {
-		pvb_err("'%s' failed (status %d): %s%s", cmd, r.status, r.error,
-			r.err.buf ? r.err.buf : "");
+		pvb_err("'xl create' of %s failed (%s)", c->name,
+			r.timed_out ? "timed out after 120 s" : r.error[0] ? r.error : "non-zero exit");
+		exec_result_free(&r);
+		machine_exec(m, 0,
+			     "tail -n 25 /var/lib/pvbench/work/*.xl.log; "
+			     "tail -n 15 /var/log/xen/xen-hotplug.log 2>/dev/null",
+			     NULL, 0, 20, &r);
+		fprintf(stderr, "--- xl and hotplug logs (dom0) ---\n%s---\n",
+			r.out.buf ? r.out.buf : "(unavailable)\n");
 		exec_result_free(&r);
 		return rc ? rc : -EIO;
 	}
@@ -124,7 +134,7 @@ int guest_create(struct machine *m, const struct guest_cfg *c, struct guest *g)
 		pvb_err("cannot find the domid of '%s' after xl create", c->name);
 		return -EIO;
 	}
-	rc = machine_ping(m, g->domid, c->ready_timeout_s > 0 ? c->ready_timeout_s : 90, &uptime);
+	rc = machine_ping(m, g->domid, c->ready_timeout_s > 0 ? c->ready_timeout_s : 180, &uptime);
 	if (rc) {
 		pvb_err("%s: domain %d (%s) %s", rc == -ETIMEDOUT ? "TIMEOUT" : "CRASH", g->domid,
 			g->name,

@@ -79,7 +79,7 @@ int host_boot(struct machine *m, const struct host_opts *o, struct host_env *env
 		.q = { .accel = env->accel, .cpu = env->cpu, .mem_mib = o->mem_mib, .smp = o->smp,
 		       .xen = env->images.path[IMG_XEN], .kernel = env->images.path[IMG_VMLINUZ],
 		       .initrd = env->images.path[IMG_DOM0], .xen_cmdline = env->xen_cmdline,
-		       .dom0_cmdline = env->dom0_cmdline },
+		       .dom0_cmdline = env->dom0_cmdline, .share_dir = env->images.dir },
 		.dir = o->dir,
 	};
 	int rc = machine_start(m, &cfg);

@@ -158,11 +158,19 @@ int qemu_build_argv(const struct qemu_cfg *c, char ***argv_out)
 	sb_put_escaped(&sb, c->ctl_socket);
 	push(&v, &n, "-chardev");
 	push(&v, &n, sb.buf);
-	sb_free(&sb);
 	push(&v, &n, "-device");
 	push(&v, &n, "virtio-serial-pci,id=vser0");
 	push(&v, &n, "-device");
 	push(&v, &n, "virtserialport,bus=vser0.0,chardev=pvbctl,name=" PVB_VIRTIO_PORT);
+	if (c->share_dir) {
+		sb_reset(&sb);
+		sb_puts(&sb, "local,path=");
+		sb_put_escaped(&sb, c->share_dir);
+		sb_puts(&sb, ",mount_tag=pvbench-images,security_model=none,readonly=on");
+		push(&v, &n, "-virtfs");
+		push(&v, &n, sb.buf);
+	}
+	sb_free(&sb);
 	*argv_out = v;
 	return 0;
 }

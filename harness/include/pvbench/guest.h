@@ -10,7 +10,7 @@
 struct guest_cfg {
 	const char *name;        /* xl domain name, e.g. "pvbench-domU1" */
 	const char *type;        /* "pv" (default) or "pvh" */
-	int memory_mib;          /* default 256 */
+	int memory_mib;          /* default 512 */
 	int vcpus;               /* default 2 */
 	const char *disk_target; /* dom0 block device; NULL: no disk */
 	const char *ip;          /* domU eth0 address "10.0.0.2/24"; NULL: no vif */

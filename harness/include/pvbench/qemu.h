@@ -37,6 +37,8 @@ struct qemu_cfg {
 	const char *xen, *kernel, *initrd; /* image paths */
 	const char *xen_cmdline, *dom0_cmdline;
 	const char *ctl_socket;  /* unix socket for the virtio-serial control port */
+	const char *share_dir;   /* shared read-only with dom0 over virtio-9p, mount tag
+				  * "pvbench-images" (the image directory); NULL: none */
 };
 
 /* Builds a NULL-terminated argv (heap; free with qemu_argv_free). Serial (Xen's
@@ -49,6 +51,6 @@ void qemu_argv_free(char **argv);
 /* Default Xen and dom0 command lines (xen-facts B.6). */
 #define XEN_CMDLINE_DEFAULT                                                                        \
 	"console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot console_timestamps=boot"
-#define DOM0_CMDLINE_DEFAULT "console=hvc0 rdinit=/init quiet loglevel=4"
+#define DOM0_CMDLINE_DEFAULT "console=hvc0 rdinit=/init loglevel=6"
 
 #endif
