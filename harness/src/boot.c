@@ -166,6 +166,12 @@ static void save_logs(struct machine *m, const struct guest *g, const char *dir)
 	sb_free(&con);
 }
 
+/* Progress line with the machine time, e.g. "[  71.6 s] xl create". */
+static void phase(struct machine *m, const char *what)
+{
+	pvb_info("[%6.1f s] %s", machine_time(m), what);
+}
+
 static void boot_once(const struct boot_opts *o, struct host_env *env, struct boot_result *br)
 {
 	struct host_opts ho = o->host;
@@ -182,6 +188,7 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 		br->tl = m.tl;
 		return;
 	}
+	phase(&m, "dom0 toolstack ready; creating the domU");
 	rc = guest_create(&m, &o->guest, &g);
 	timeline_mark(&m.tl, TL_XL_CREATE, g.t_create);
 	timeline_mark(&m.tl, TL_DOMU_INIT, g.t_init);
@@ -191,6 +198,7 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 		br->status = status_of(rc == -EIO ? -EPROTO : rc);
 		snprintf(br->failed, sizeof(br->failed), "domU creation");
 	} else {
+		phase(&m, "domU ready; running health checks");
 		br->nchecks = run_checks(&m, &g, br->checks);
 		for (int i = 0; i < br->nchecks; i++)
 			if (!br->checks[i].ok && !br->failed[0]) {
@@ -198,11 +206,14 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 				snprintf(br->failed, sizeof(br->failed), "%s", br->checks[i].name);
 			}
 	}
+	phase(&m, "saving logs");
 	save_logs(&m, &g, br->dir);
+	phase(&m, "destroying the domU");
 	if (!rc && guest_destroy(&m, &g) && !br->failed[0]) {
 		br->status = "FAIL";
 		snprintf(br->failed, sizeof(br->failed), "xl destroy");
 	}
+	phase(&m, "powering off");
 	if (m.dead || pvb_interrupted) {
 		machine_kill(&m);
 	} else if (host_poweroff(&m, o->shutdown_timeout_s) == 0) {
@@ -271,7 +282,7 @@ static void usage(FILE *f)
 		"      --dom0-cmdline STR  appended to dom0's kernel command line\n"
 		"      --timeout-dom0 S    QEMU start to dom0 agent (180)\n"
 		"      --timeout-domu S    xl create to domU agent (180)\n"
-		"      --timeout-shutdown S   power-off (60)\n"
+		"      --timeout-shutdown S   power-off (120)\n"
 		"      --repeat N          boot N times and print the median timeline\n"
 		"      --json              JSON on stdout instead of tables\n"
 		"  -h, --help\n");
@@ -359,7 +370,7 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 				       .disk_target = "/dev/ram0", .ip = DOMU_IP "/24",
 				       .ready_timeout_s = 180 };
 	o->repeat = 1;
-	o->shutdown_timeout_s = 60;
+	o->shutdown_timeout_s = 120;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);

@@ -169,12 +169,9 @@ int guest_console(struct machine *m, const struct guest *g, struct sbuf *out)
 
 int guest_destroy(struct machine *m, const struct guest *g)
 {
-	int rc = machine_sh(m, 0, 60, NULL, "xl destroy %s", g->name);
-
-	for (int i = 0; i < 100 && !rc; i++) {
-		if (machine_sh(m, 0, 10, NULL, "xl domid %s >/dev/null 2>&1", g->name))
-			return 0; /* gone */
-		machine_sh(m, 0, 5, NULL, "sleep 0.1");
-	}
-	return rc ? rc : -ETIMEDOUT;
+	/* one round trip: destroy, then poll xl until the domain is gone (30 s) */
+	return machine_sh(m, 0, 60, NULL,
+			  "xl destroy %s && for i in $(seq 300); do "
+			  "xl domid %s >/dev/null 2>&1 || exit 0; sleep 0.1; done; exit 1",
+			  g->name, g->name);
 }

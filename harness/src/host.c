@@ -105,8 +105,8 @@ int host_poweroff(struct machine *m, double timeout_s)
 	/* The agent dies with dom0, so this exec never answers: don't wait for it. */
 	machine_exec_detached(m, 0, "sync; busybox poweroff -f");
 	rc = machine_wait_exit(m, timeout_s);
-	if (rc == 0 && !strstr(m->dead_why, "status 0"))
-		rc = -EIO;
+	if (rc == 0 && m->exit_status != 0)
+		rc = -EIO; /* QEMU exited, but not from the guest's power-off */
 	machine_kill(m);
 	return rc;
 }

@@ -238,6 +238,7 @@ static void reap(struct machine *m)
 
 	if (m->pid > 0 && waitpid(m->pid, &st, WNOHANG) == m->pid) {
 		m->pid = 0;
+		m->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		if (!m->dead) {
 			m->dead = true;
 			snprintf(m->dead_why, sizeof(m->dead_why), "QEMU exited (%s %d)",
@@ -485,6 +486,7 @@ int machine_start(struct machine *m, const struct machine_cfg *cfg)
 	memset(m, 0, sizeof(*m));
 	m->con_fd = m->ctl_fd = -1;
 	m->crashed_dom = m->gone_dom = -1;
+	m->exit_status = -1;
 	timeline_init(&m->tl);
 	snprintf(m->dir, sizeof(m->dir), "%s", cfg->dir);
 	if ((rc = mkdir_p(m->dir))) {

@@ -34,6 +34,7 @@ void exec_result_free(struct exec_result *r);
 
 struct machine {
 	pid_t pid;             /* QEMU; 0 once reaped */
+	int exit_status;       /* QEMU's exit status once reaped (128+N: signal N), else -1 */
 	int con_fd, ctl_fd;    /* QEMU stdout (Xen serial), control socket */
 	double t0;             /* pvb_now() when QEMU was started */
 	char dir[PATH_MAX];    /* output directory (logs) */
