@@ -12,6 +12,7 @@ static const struct command {
 } commands[] = {
 	{ "images", cmd_images, "build or verify the bundled Xen, kernel and initramfs images" },
 	{ "boot", cmd_boot, "boot Xen + dom0 + one PV domU, check health, print the timeline" },
+	{ "run", cmd_run, "run scenarios: variants x repetitions, evidence, results.json" },
 	{ "list", cmd_list, "scenarios, workloads and scenario keys" },
 	{ "compare", cmd_compare, "statistics and verdicts between runs or variants" },
 	{ "report", cmd_report, "HTML + Markdown report with charts from runs" },

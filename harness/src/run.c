@@ -1,0 +1,642 @@
+/* run.c: `pvbench run SCENARIO.ini`: executes a scenario's plan on the emulated
+ * host: boots as the plan says, creates the domU per variant, proves each variant
+ * took effect (evidence vs expectations), runs the workload, and writes
+ * results.json (reports/results-schema.md) atomically after every repetition. */
+#include "pvbench/commands.h"
+#include "pvbench/guest.h"
+#include "pvbench/host.h"
+#include "pvbench/metrics.h"
+#include "pvbench/plan.h"
+#include "pvbench/scenario.h"
+#include "../../workloads/fio/fio.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_VARIANT_ARGS 16
+
+/* Evidence recorded for every blk variant, expected or not (xen-facts B.1). */
+static const char *const default_evidence[] = {
+	"mq_queues",
+	"blkback_queues",
+	"frontend.multi-queue-num-queues",
+	"frontend.ring-page-order",
+	"frontend.feature-persistent",
+	"backend.multi-queue-max-queues",
+	"backend.max-ring-page-order",
+	"backend.feature-max-indirect-segments",
+	"backend.feature-persistent",
+};
+
+struct run_opts {
+	const char *scenario, *outdir, *resume;
+	const char *variants[MAX_VARIANT_ARGS];
+	size_t n_variants;
+	int reps;
+	bool quick, seed_set;
+	long seed;
+	enum accel accel;
+};
+
+struct run_state {
+	const struct run_opts *o;
+	struct scenario sc;
+	struct plan plan;
+	json_t *res;      /* the whole results.json document */
+	char path[PATH_MAX + 32];
+	struct machine m;
+	bool up;          /* machine booted */
+	struct guest g;
+	bool guest_up;
+	json_t *evidence; /* of the current guest */
+	bool valid;       /* every expectation of the current guest held */
+	char invalid_why[512];
+	struct host_env env;
+	double t_start, measure_s;
+	int failed;
+};
+
+/* ---- results.json -------------------------------------------------------------- */
+
+static int save(struct run_state *st)
+{
+	char *text = json_dumps(st->res, JSON_INDENT(2));
+	int rc = text ? write_file_atomic(st->path, text, strlen(text)) : -ENOMEM;
+
+	if (rc)
+		pvb_err("cannot write '%s': %s", st->path, strerror(-rc));
+	free(text);
+	return rc;
+}
+
+static void popen_line(const char *cmd, char *buf, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+
+	buf[0] = '\0';
+	if (p && fgets(buf, len, p))
+		buf[strcspn(buf, "\n")] = '\0';
+	if (p)
+		pclose(p);
+}
+
+static json_t *environment_json(struct run_state *st)
+{
+	struct host_env *e = &st->env;
+	char cpu[256], commit[64], cmd[PATH_MAX + 64];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long long mem = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+
+	popen_line("sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1", cpu,
+		   sizeof(cpu));
+	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse --short HEAD 2>/dev/null",
+		 pvb_project_root());
+	popen_line(cmd, commit, sizeof(commit));
+	return json_pack("{s:s, s:s, s:b, s:s, s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, "
+			 "s:I, s:I}}",
+			 "accel", accel_name(e->accel), "accel_reason", e->accel_reason,
+			 "emulated", e->accel != ACCEL_KVM, "host_cpu_model", cpu, "host_cpus",
+			 (int)ncpu, "host_mem_bytes", mem, "qemu_version", e->qemu_version,
+			 "qemu_cpu", e->cpu, "xen_cmdline", e->xen_cmdline, "dom0_cmdline",
+			 e->dom0_cmdline, "commit", commit, "images", "input_hash",
+			 e->images.input_hash, "built_at", e->images.built_at, "dom0_bytes",
+			 (json_int_t)e->images.bytes[IMG_DOM0], "domU_bytes",
+			 (json_int_t)e->images.bytes[IMG_DOMU]);
+}
+
+static json_t *metrics_meta_json(void)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < fio_n_metrics; i++)
+		json_object_set_new(o, fio_metrics[i].name,
+				    json_pack("{s:s, s:s}", "unit", fio_metrics[i].unit, "better",
+					      fio_metrics[i].better == METRIC_HIGHER ? "higher"
+										   : "lower"));
+	return o;
+}
+
+/* ---- machine and guest --------------------------------------------------------- */
+
+static long get_long(struct run_state *st, const struct variant *v, const char *sec,
+		     const char *key, long def)
+{
+	long x;
+
+	return scenario_get_long(&st->sc, v, sec, key, &x) ? def : x;
+}
+
+static int boot_for(struct run_state *st, const struct variant *v, int boot)
+{
+	struct sbuf xen = { 0 }, dom0 = { 0 };
+	struct host_opts ho;
+	char dir[PATH_MAX + 32];
+	int rc;
+
+	host_opts_default(&ho);
+	ho.accel = st->o->accel;
+	ho.mem_mib = (int)get_long(st, v, "machine", "memory", 6144);
+	ho.smp = (int)get_long(st, v, "machine", "vcpus", 2);
+	ho.dom0_mem_mib = (int)get_long(st, v, "machine", "dom0_mem", 2048);
+	ho.dom0_vcpus = (int)get_long(st, v, "machine", "dom0_vcpus", 0);
+	ho.brd_mib = (int)get_long(st, v, "guest", "disk_size", 256);
+	variant_cmdline(&st->sc, v, DOM_XEN, &xen);
+	variant_cmdline(&st->sc, v, DOM_DOM0, &dom0);
+	ho.xen_extra = xen.len ? xen.buf : NULL;
+	ho.dom0_extra = dom0.len ? dom0.buf : NULL;
+	snprintf(dir, sizeof(dir), "%s/console/boot-%d", st->o->outdir, boot);
+	ho.dir = dir;
+	rc = host_prepare(&ho, &st->env);
+	if (!rc)
+		rc = host_boot(&st->m, &ho, &st->env);
+	st->up = rc == 0;
+	if (st->up) {
+		json_object_set_new(st->res, "environment", environment_json(st));
+		json_array_append_new(json_object_get(st->res, "boots"),
+				      json_pack("{s:i, s:s, s:o}", "boot", boot, "status", "OK",
+						"timeline", timeline_to_json(&st->m.tl)));
+	}
+	sb_free(&xen);
+	sb_free(&dom0);
+	return rc;
+}
+
+static void shutdown_machine(struct run_state *st)
+{
+	if (!st->up)
+		return;
+	if (st->m.dead || pvb_interrupted || host_poweroff(&st->m, 120))
+		machine_kill(&st->m);
+	sb_free(&st->m.tail);
+	st->up = st->guest_up = false;
+}
+
+/* Reads one evidence name in the running system: 0 and *out, or -ENOENT (absent). */
+static int read_evidence(struct run_state *st, const char *name, struct sbuf *out)
+{
+	struct evidence_probe p;
+	int dom;
+
+	if (evidence_probe(name, st->g.domid, &p))
+		return -EINVAL;
+	dom = p.where == DOM_DOMU ? st->g.domid : 0;
+	switch (p.kind) {
+	case EV_COUNT:
+		return machine_sh(&st->m, dom, 20, out, "ls -d %s 2>/dev/null | wc -l", p.arg);
+	case EV_FILE:
+		return machine_sh(&st->m, dom, 20, out, "cat '%s'", p.arg);
+	case EV_DMESG:
+		if (machine_sh(&st->m, dom, 20, out, "dmesg | sed -nE 's#.*%s.*#\\1#p' | tail -n 1",
+			       p.arg))
+			return -EIO;
+		return out->len ? 0 : -ENOENT;
+	case EV_XENSTORE:
+		return machine_sh(&st->m, dom, 20, out, "xenstore-read '%s'", p.arg) ? -ENOENT : 0;
+	}
+	return -EINVAL;
+}
+
+static void collect_evidence(struct run_state *st, const struct variant *v)
+{
+	json_t *values = json_object(), *checks = json_array(), *lines = json_array();
+	struct sbuf out = { 0 };
+
+	st->valid = true;
+	st->invalid_why[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(default_evidence); i++)
+		json_object_set_new(values, default_evidence[i],
+				    read_evidence(st, default_evidence[i], &out)
+					    ? json_null()
+					    : json_string(out.buf ? out.buf : ""));
+	for (size_t i = 0; i < v->n_ex; i++) {
+		const struct variant_expect *e = &v->ex[i];
+		int rc = read_evidence(st, e->name, &out);
+		const char *actual = rc ? NULL : out.buf ? out.buf : "";
+		bool ok = expect_holds(e->value, actual);
+
+		json_object_set_new(values, e->name, actual ? json_string(actual) : json_null());
+		json_array_append_new(checks, json_pack("{s:s, s:s, s:s?, s:b}", "key", e->name,
+							"expected", e->value, "actual", actual,
+							"ok", ok));
+		if (!ok && st->valid) {
+			st->valid = false;
+			snprintf(st->invalid_why, sizeof(st->invalid_why),
+				 "expect.%s = %s, but the running system shows %s", e->name,
+				 e->value, actual ? actual : "absent");
+		}
+	}
+	if (!machine_sh(&st->m, 0, 20, &out, "dmesg | grep 'xen-blkback: backend/vbd/%d/' | tail -n 2",
+			st->g.domid) && out.len)
+		json_array_append_new(lines, json_string(out.buf));
+	if (!machine_sh(&st->m, st->g.domid, 20, &out, "dmesg | grep 'blkfront: xvda' | tail -n 1") &&
+	    out.len)
+		json_array_append_new(lines, json_string(out.buf));
+	json_decref(st->evidence);
+	st->evidence = json_pack("{s:o, s:o, s:o}", "values", values, "checks", checks,
+				 "log_lines", lines);
+	sb_free(&out);
+}
+
+/* dom0 block device backing the domU's xvda, per guest.disk (brd, null_blk, file). */
+static int prepare_disk(struct run_state *st, const struct variant *v, char *target, size_t len)
+{
+	const char *kind = variant_get(&st->sc, v, "guest", "disk");
+	long mib = get_long(st, v, "guest", "disk_size", 256);
+
+	if (!kind || !strcmp(kind, "brd")) {
+		snprintf(target, len, "/dev/ram0");
+		return 0;
+	}
+	if (!strcmp(kind, "null_blk")) {
+		snprintf(target, len, "/dev/nullb0");
+		return machine_sh(&st->m, 0, 30, NULL,
+				  "test -b /dev/nullb0 || modprobe null_blk nr_devices=1 gb=%ld "
+				  "memory_backed=1 queue_mode=2",
+				  (mib + 1023) / 1024);
+	}
+	snprintf(target, len, "/var/lib/pvbench/work/disk.img");
+	return machine_sh(&st->m, 0, 30, NULL, "truncate -s %ldM %s", mib, target);
+}
+
+static int guest_for(struct run_state *st, const struct variant *v)
+{
+	struct sbuf extra = { 0 }, xl = { 0 };
+	char target[128];
+	struct guest_cfg c = { .name = "pvbench-domU1", .ip = "10.0.0.2/24",
+			       .ready_timeout_s = 240 };
+	int rc;
+
+	if (st->guest_up)
+		guest_destroy(&st->m, &st->g);
+	st->guest_up = false;
+	rc = prepare_disk(st, v, target, sizeof(target));
+	if (rc)
+		return rc;
+	variant_cmdline(&st->sc, v, DOM_DOMU, &extra);
+	variant_xl_config(v, &xl);
+	c.type = variant_get(&st->sc, v, "guest", "type");
+	c.vcpus = (int)get_long(st, v, "guest", "vcpus", 2);
+	c.memory_mib = (int)get_long(st, v, "guest", "memory", 512);
+	c.disk_target = target;
+	c.extra = extra.len ? extra.buf : NULL;
+	c.xl_extra = xl.len ? xl.buf : NULL;
+	pvb_info("[%6.1f s] creating the domU for variant %s", machine_time(&st->m), v->name);
+	rc = guest_create(&st->m, &c, &st->g);
+	st->guest_up = rc == 0;
+	if (st->guest_up)
+		collect_evidence(st, v);
+	sb_free(&extra);
+	sb_free(&xl);
+	return rc;
+}
+
+/* ---- one step ------------------------------------------------------------------ */
+
+static const char *status_of(int rc)
+{
+	return rc == -ETIMEDOUT ? "TIMEOUT" : rc == -EPIPE ? "CRASH" : rc == -EINTR ? "INTERRUPTED"
+										    : "FAIL";
+}
+
+static void console_excerpt(struct run_state *st, json_t *run)
+{
+	struct sbuf con = { 0 };
+	const char *text = "";
+
+	if (st->up && !st->m.dead && st->g.name[0] && guest_console(&st->m, &st->g, &con) == 0)
+		text = tail_lines(con.buf ? con.buf : "", con.len, 40);
+	else
+		text = machine_console_tail(&st->m, 40);
+	json_object_set_new(run, "console_excerpt", json_string(text));
+	sb_free(&con);
+}
+
+/* Runs fio in the domU; fills metrics/raw of `run`; returns the status. */
+static const char *run_fio(struct run_state *st, const struct variant *v,
+			   const struct plan_step *s, json_t *run)
+{
+	struct sbuf cmd = { 0 }, err = { 0 };
+	struct exec_result r;
+	struct metric_set ms = { 0 };
+	char raw[PATH_MAX + 64], rel[128];
+	long timeout_ms = get_long(st, v, "scenario", "timeout", 300000);
+	const char *status = "OK";
+	int rc;
+
+	fio_build_cmdline(&st->sc, v, st->plan.quick, &cmd);
+	rc = machine_exec(&st->m, st->g.domid, cmd.buf, NULL, 0, timeout_ms / 1000.0, &r);
+	snprintf(rel, sizeof(rel), "raw/%04zu-%s-%d.fio.json", s->seq, v->name, s->rep);
+	snprintf(raw, sizeof(raw), "%s/%s", st->o->outdir, rel);
+	write_file_atomic(raw, r.out.buf ? r.out.buf : "", r.out.len);
+	json_object_set_new(run, "raw", json_pack("[s]", rel));
+	json_object_set_new(run, "command", json_string(cmd.buf));
+	if (rc) {
+		status = status_of(rc);
+		json_object_set_new(run, "reason", json_string(r.error));
+	} else if (r.timed_out) {
+		status = "TIMEOUT";
+		json_object_set_new(run, "reason", json_string("fio exceeded scenario.timeout"));
+	} else if (r.status != 0 || fio_parse_json(r.out.buf, r.out.len, &ms, &err)) {
+		status = "FAIL";
+		json_object_set_new(run, "reason",
+				    json_sprintf("fio exit %d: %s %s", r.status,
+						 err.buf ? err.buf : "", r.err.buf ? r.err.buf : ""));
+	} else {
+		json_t *m = json_object();
+
+		for (size_t i = 0; i < ms.n; i++)
+			json_object_set_new(m, ms.m[i].name, json_real(ms.m[i].value));
+		json_object_set_new(run, "metrics", m);
+		st->measure_s += r.elapsed_s;
+		json_object_set_new(run, "measure_s", json_real(r.elapsed_s));
+	}
+	exec_result_free(&r);
+	sb_free(&cmd);
+	sb_free(&err);
+	return status;
+}
+
+static void run_step(struct run_state *st, const struct plan_step *s)
+{
+	const struct variant *v = &st->sc.variants[s->variant];
+	double t0 = pvb_now();
+	char when[32];
+	const char *status = NULL;
+	int rc = 0;
+	json_t *run;
+
+	pvb_utc_iso(when, sizeof(when));
+	if (s->new_boot || !st->up) {
+		shutdown_machine(st);
+		rc = boot_for(st, v, s->boot);
+		if (rc)
+			status = status_of(rc);
+	}
+	if (!status && (s->new_guest || !st->guest_up)) {
+		rc = guest_for(st, v);
+		if (rc)
+			status = status_of(rc == -EIO ? -EPROTO : rc);
+	}
+	run = json_pack("{s:s, s:i, s:I, s:i, s:s}", "variant", v->name, "rep", s->rep, "seq",
+			(json_int_t)s->seq, "boot", s->boot, "started_at", when);
+	if (!status && !st->valid) {
+		status = "INVALID";
+		json_object_set_new(run, "reason", json_string(st->invalid_why));
+	}
+	if (!status)
+		status = run_fio(st, v, s, run);
+	json_object_set_new(run, "status", json_string(status));
+	if (st->evidence && st->guest_up)
+		json_object_set(run, "evidence", st->evidence);
+	if (strcmp(status, "OK") && strcmp(status, "INVALID"))
+		console_excerpt(st, run);
+	json_object_set_new(run, "duration_s", json_real(pvb_now() - t0));
+	json_array_append_new(json_object_get(st->res, "runs"), run);
+	st->failed += strcmp(status, "OK") != 0;
+	if (!strcmp(status, "CRASH") || (st->up && st->m.dead))
+		shutdown_machine(st); /* the next step boots afresh */
+	else if (strcmp(status, "OK") && strcmp(status, "INVALID"))
+		st->guest_up = false;
+	save(st);
+}
+
+/* ---- progress ------------------------------------------------------------------ */
+
+static void progress(struct run_state *st, size_t i)
+{
+	const struct plan_step *s = &st->plan.steps[i];
+	double el = pvb_now() - st->t_start;
+	double eta = i ? el / i * (st->plan.n_steps - i) : 0;
+
+	if (pvb_verbosity < 1)
+		return;
+	fprintf(stderr, "%s%s: %s rep %d/%d (step %zu/%zu, boot %d/%d) elapsed %.0f s, "
+			"left ~%.0f s%s",
+		isatty(2) ? "\r\033[K" : "", scenario_get(&st->sc, "scenario", "name"),
+		st->sc.variants[s->variant].name, s->rep, st->plan.reps, i + 1, st->plan.n_steps,
+		s->boot, st->plan.boots, el, eta, isatty(2) ? "" : "\n");
+}
+
+/* ---- options, resume, main ------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: pvbench run SCENARIO.ini [OPTIONS]\n\n"
+		"Runs a scenario: boots the bundled Xen as its plan says, creates the PV domU\n"
+		"for each variant, records evidence that the variant took effect (a variant\n"
+		"whose expectations do not hold is INVALID and not measured), runs the\n"
+		"workload, and writes DIR/results.json (reports/results-schema.md) after every\n"
+		"repetition, with raw tool output under DIR/raw and console logs under\n"
+		"DIR/console. Exit 0 if every repetition is OK, 1 if some failed, 2 on bad\n"
+		"input. Scenario keys: scenarios/README.md or 'pvbench list --keys'.\n\n"
+		"  -o, --output DIR     run directory (default build/runs/<name>-<time>)\n"
+		"      --reps N         repetitions per variant (default: the scenario's)\n"
+		"      --variant NAME   run only this variant (repeatable)\n"
+		"      --quick          short runtimes (scenario.quick_runtime), for CI\n"
+		"      --seed N         seed for order = random\n"
+		"      --resume DIR     continue an interrupted run in DIR\n"
+		"      --accel auto|tcg|kvm\n"
+		"  -h, --help\n");
+}
+
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, 0, 'o' }, { "reps", required_argument, 0, 'r' },
+		{ "variant", required_argument, 0, 'V' }, { "quick", no_argument, 0, 'Q' },
+		{ "seed", required_argument, 0, 'S' },	 { "resume", required_argument, 0, 'R' },
+		{ "accel", required_argument, 0, 'A' },	 { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	long x;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->outdir = optarg; break;
+		case 'r':
+			if (parse_long(optarg, 1, 1000, &x))
+				return pvb_err("--reps: '%s' is not an integer in [1, 1000]", optarg),
+				       -EINVAL;
+			o->reps = (int)x;
+			break;
+		case 'V':
+			if (o->n_variants == MAX_VARIANT_ARGS)
+				return pvb_err("too many --variant options"), -EINVAL;
+			o->variants[o->n_variants++] = optarg;
+			break;
+		case 'Q': o->quick = true; break;
+		case 'S':
+			if (parse_long(optarg, 0, 0x7fffffff, &o->seed))
+				return pvb_err("--seed: '%s' is not a non-negative integer", optarg),
+				       -EINVAL;
+			o->seed_set = true;
+			break;
+		case 'R': o->resume = o->outdir = optarg; break;
+		case 'A':
+			if (accel_parse(optarg, &o->accel))
+				return pvb_err("--accel: '%s' is not one of auto, tcg, kvm", optarg),
+				       -EINVAL;
+			break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		pvb_err(optind == argc ? "no scenario file given" : "give one scenario file per run");
+		return -EINVAL;
+	}
+	o->scenario = argv[optind];
+	return 0;
+}
+
+/* --resume: the runs already in DIR/results.json are kept and skipped. */
+static int load_resume(struct run_state *st, struct plan_done **done, size_t *n)
+{
+	json_error_t je;
+	json_t *old = json_load_file(st->path, 0, &je), *runs, *r;
+	size_t i;
+
+	*done = NULL;
+	*n = 0;
+	if (!old) {
+		pvb_err("--resume: cannot read '%s': %s", st->path, je.text);
+		return -ENOENT;
+	}
+	runs = json_object_get(old, "runs");
+	*done = calloc(json_array_size(runs) + 1, sizeof(**done));
+	json_array_foreach(runs, i, r)
+	{
+		(*done)[*n].variant = strdup(json_string_value(json_object_get(r, "variant")) ?: "");
+		(*done)[(*n)++].rep = (int)json_integer_value(json_object_get(r, "rep"));
+	}
+	json_object_set(st->res, "runs", runs);
+	json_object_set(st->res, "boots", json_object_get(old, "boots"));
+	json_decref(old);
+	return 0;
+}
+
+static int setup(struct run_state *st, int argc, char **argv)
+{
+	struct sbuf err = { 0 }, cmd = { 0 };
+	struct plan_opts po = { .variants = st->o->variants, .n_variants = st->o->n_variants,
+				.reps = st->o->reps, .quick = st->o->quick,
+				.seed_set = st->o->seed_set, .seed = st->o->seed };
+	struct plan_done *done = NULL;
+	json_t *scen = NULL, *vars = NULL;
+	char when[32];
+	int rc;
+
+	if (scenario_load(st->o->scenario, &st->sc, &err)) {
+		pvb_err("%s", err.buf ? err.buf : "cannot load scenario");
+		sb_free(&err);
+		return -EINVAL;
+	}
+	for (int i = 0; i < argc; i++)
+		sb_printf(&cmd, "%s%s", i ? " " : "", argv[i]);
+	pvb_utc_iso(when, sizeof(when));
+	st->res = json_pack("{s:s, s:{s:s, s:s}, s:s, s:s, s:b, s:[], s:[]}", "schema",
+			    "pvbench-results/1", "tool", "name", "pvbench", "version", "0.1.0",
+			    "command", cmd.buf, "started_at", when, "complete", 0, "boots", "runs");
+	sb_free(&cmd);
+	snprintf(st->path, sizeof(st->path), "%s/results.json", st->o->outdir);
+	if (st->o->resume && load_resume(st, &done, &po.n_done))
+		return -ENOENT;
+	po.done = done;
+	rc = plan_build(&st->sc, &po, &st->plan, &err);
+	for (size_t i = 0; i < po.n_done; i++)
+		free((char *)done[i].variant);
+	free(done);
+	if (rc) {
+		pvb_err("%s", err.buf ? err.buf : "cannot build the plan");
+		sb_free(&err);
+		return -EINVAL;
+	}
+	plan_results_json(&st->sc, &st->plan, &scen, &vars);
+	json_object_set_new(st->res, "scenario", scen);
+	json_object_set_new(st->res, "variants", vars);
+	json_object_set_new(st->res, "metrics_meta", metrics_meta_json());
+	plan_describe(&st->sc, &st->plan, false, &err);
+	pvb_info("%s", err.buf ? err.buf : "");
+	sb_free(&err);
+	return 0;
+}
+
+static int prepare_outdir(struct run_opts *o, char *buf, size_t len, const char *name)
+{
+	char sub[PATH_MAX + 32];
+	int rc;
+
+	if (!o->outdir) {
+		char stamp[32];
+		time_t t = time(NULL);
+
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&t));
+		snprintf(buf, len, "%s/build/runs/%s-%s", pvb_project_root(), name, stamp);
+		o->outdir = buf;
+	}
+	snprintf(sub, sizeof(sub), "%s/raw", o->outdir);
+	rc = mkdir_p(sub);
+	snprintf(sub, sizeof(sub), "%s/.probe", o->outdir);
+	if (!rc)
+		rc = write_file_atomic(sub, "", 0);
+	if (rc) {
+		pvb_err("cannot write to output directory '%s': %s", o->outdir, strerror(-rc));
+		return rc;
+	}
+	unlink(sub);
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .accel = ACCEL_AUTO };
+	struct run_state st = { .o = &o };
+	char outbuf[PATH_MAX], copy[PATH_MAX + 32], when[32];
+	int rc = parse_opts(argc, argv, &o);
+
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (setup(&st, argc, argv))
+		return 2;
+	if (prepare_outdir(&o, outbuf, sizeof(outbuf), scenario_get(&st.sc, "scenario", "name")))
+		return 2;
+	snprintf(copy, sizeof(copy), "%s/scenario.ini", o.outdir);
+	write_file_atomic(copy, st.sc.text, st.sc.text_len);
+	if (!st.plan.n_steps)
+		pvb_info("nothing left to run");
+	machine_signals_install();
+	st.t_start = pvb_now();
+	save(&st);
+	for (size_t i = 0; i < st.plan.n_steps && !pvb_interrupted; i++) {
+		progress(&st, i);
+		run_step(&st, &st.plan.steps[i]);
+	}
+	shutdown_machine(&st);
+	pvb_utc_iso(when, sizeof(when));
+	json_object_set_new(st.res, "finished_at", json_string(when));
+	json_object_set_new(st.res, "complete", json_boolean(!pvb_interrupted));
+	json_object_set_new(st.res, "wall_s", json_real(pvb_now() - st.t_start));
+	json_object_set_new(st.res, "measure_s", json_real(st.measure_s));
+	json_object_set_new(st.res, "efficiency",
+			    json_real(st.measure_s / (pvb_now() - st.t_start + 1e-9)));
+	save(&st);
+	if (pvb_verbosity && isatty(2))
+		fputc('\n', stderr);
+	printf("%s: %zu steps, %d not OK; wall %.0f s, measuring %.0f s (efficiency %.0f%%); "
+	       "results in %s\n",
+	       scenario_get(&st.sc, "scenario", "name"), st.plan.n_steps, st.failed,
+	       pvb_now() - st.t_start, st.measure_s,
+	       100 * st.measure_s / (pvb_now() - st.t_start + 1e-9), st.path);
+	json_decref(st.evidence);
+	json_decref(st.res);
+	plan_free(&st.plan);
+	scenario_free(&st.sc);
+	return pvb_interrupted ? 130 : st.failed ? 1 : 0;
+}
