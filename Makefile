@@ -67,10 +67,14 @@ integration-check: all
 
 check: unit-check integration-check
 
+# The main job end to end: packages, images, Xen boot, the blk-mq scenario, a report.
+DEMO_DIR ?= $(B)/runs/demo-$(shell date -u +%Y%m%d-%H%M%S)
 demo: all
 	ci/install-deps
 	$(B)/pvbench images
-	$(B)/pvbench boot
+	$(B)/pvbench run scenarios/blk-mq.ini -o $(DEMO_DIR) || test $$? -eq 1
+	$(B)/pvbench report $(DEMO_DIR) -o $(DEMO_DIR)/report
+	@echo "report: $(DEMO_DIR)/report/report.html (and report.md)"
 
 bench-boot: all
 	ci/install-deps images run

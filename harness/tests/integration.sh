@@ -1,8 +1,10 @@
 #!/bin/bash
 # harness/tests/integration.sh: the real-system part of `make check`. Boots the bundled
 # Xen + dom0 + a PV domU under QEMU once (`pvbench boot --json`) and checks the JSON:
-# every health check passed and every timeline milestone was reached. Later stages
-# (scenario smoke run, report rendering) are added below as they exist.
+# every health check passed and every timeline milestone was reached. Then runs the
+# smoke scenario for real (1 vs 2 blkfront rings, 2 repetitions each, short fio) and
+# checks results.json, the evidence, the metrics against the raw fio JSON, compare
+# and report.
 # Prints TAP and a closing "N passed, N failed" line.
 set -u
 cd "$(dirname "$0")/../.."
@@ -35,6 +37,39 @@ check "accelerator choice recorded" jq -e '.accel_reason | length > 0' "$j"
 check "serial log kept" test -s "$out/boot/xen-serial.log"
 check "domU console kept" grep -q 'pvbench-domU: init at' "$out/boot/domU-console.log"
 check "no QEMU left behind" bash -c '! pgrep -f "qemu-system-x86_64.*pvbctl" >/dev/null'
+
+# --- pvbench run: the smoke scenario (1 ring vs 2 rings, 2 reps each) ----------------
+r=$out/smoke
+$pv run scenarios/smoke.ini --quick -o "$r" >"$out/smoke.out" 2>"$out/smoke.err"
+rc=$?
+if [ $rc -eq 0 ]; then ok "pvbench run smoke.ini exits 0"; else
+	notok "pvbench run smoke.ini exits 0 (got $rc)" "$(tail -40 "$out/smoke.err")"; fi
+R=$r/results.json
+check "results.json: schema and complete" jq -e '.schema == "pvbench-results/1" and .complete' "$R"
+check "results.json: 4 runs, all OK" jq -e '[.runs[] | .status] == ["OK","OK","OK","OK"]' "$R"
+check "results.json: interleaved order 1q 2q 1q 2q" \
+	jq -e '[.runs[] | .variant] == ["1q","2q","1q","2q"]' "$R"
+check "evidence: 2q shows 2 blk-mq queues and blkback 'using 2 queues'" \
+	jq -e '[.runs[] | select(.variant=="2q") | .evidence.values.mq_queues == "2" and
+		.evidence.values.blkback_queues == "2"] | all' "$R"
+check "evidence: 1q shows 1 queue and no multi-queue-num-queues key" \
+	jq -e '[.runs[] | select(.variant=="1q") | .evidence.values.mq_queues == "1" and
+		.evidence.values["frontend.multi-queue-num-queues"] == null] | all' "$R"
+check "metrics: read IOPS non-zero in every run" jq -e '[.runs[] | .metrics.read_iops > 0] | all' "$R"
+metrics_match() { # each run's read_iops equals the raw fio JSON's jobs[0].read.iops
+	local i raw want got
+	for i in 0 1 2 3; do
+		raw=$r/$(jq -r ".runs[$i].raw[0]" "$R")
+		want=$(jq '[.jobs[].read.iops] | add' "$raw")
+		got=$(jq ".runs[$i].metrics.read_iops" "$R")
+		awk -v a="$want" -v b="$got" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-6 * (a > 1 ? a : 1)) }' || return 1
+	done
+}
+check "metrics match the raw fio JSON" metrics_match
+check "results.json says TCG is emulated" jq -e '.environment.emulated == (.environment.accel == "tcg")' "$R"
+check "compare runs on the result" bash -c "$pv compare '$r' --baseline 1q >'$out/compare.txt'; [ \$? -le 3 ]"
+check "report renders" $pv report "$r" -o "$out/report"
+check "report carries the emulation banner" grep -qi 'emulat' "$out/report/report.html"
 
 echo "1..$n"
 echo "$pass passed, $fail failed"
