@@ -17,14 +17,14 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi
 
 echo "TAP version 13"
 # --- pvbench boot ---------------------------------------------------------------
+mkdir -p "$out"
+j=$out/boot-stdout.json
 t0=$(date +%s)
-$pv boot --json -o "$out/boot" >"$out.boot.json" 2>"$out.boot.err"
+$pv boot --json -o "$out/boot" >"$j" 2>"$out/boot-stderr.log"
 rc=$?
 t1=$(date +%s)
-mkdir -p "$out" && mv "$out.boot.json" "$out.boot.err" "$out/" 2>/dev/null
-j=$out/$(basename "$out").boot.json
 if [ $rc -eq 0 ]; then ok "pvbench boot exits 0 ($((t1 - t0)) s)"; else
-	notok "pvbench boot exits 0 (got $rc)" "$(tail -50 "$out/$(basename "$out").boot.err")"; fi
+	notok "pvbench boot exits 0 (got $rc)" "$(tail -50 "$out/boot-stderr.log")"; fi
 check "boot JSON is valid and says ok" jq -e '.ok == true' "$j"
 check "every health check passed" jq -e '[.boots[0].checks[] | .ok] | all and length >= 10' "$j"
 for m in xen_banner dom0_kernel dom0_init toolstack_ready xl_create domU_init domU_ready shutdown_done; do
