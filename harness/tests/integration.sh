@@ -36,7 +36,7 @@ check "timeline is ordered" jq -e '.boots[0].timeline | [.xen_banner_s, .dom0_ke
 check "accelerator choice recorded" jq -e '.accel_reason | length > 0' "$j"
 check "serial log kept" test -s "$out/boot/xen-serial.log"
 check "domU console kept" grep -q 'pvbench-domU: init at' "$out/boot/domU-console.log"
-check "no QEMU left behind" bash -c '! pgrep -f "qemu-system-x86_64.*pvbctl" >/dev/null'
+check "no QEMU left behind" bash -c '! pgrep -f "[q]emu-system-x86_64.*pvbctl" >/dev/null'
 
 # --- pvbench run: the smoke scenario (1 ring vs 2 rings, 2 reps each) ----------------
 r=$out/smoke
