@@ -132,14 +132,6 @@ struct boot_result {
 	int domid;
 };
 
-static const char *status_of(int rc)
-{
-	return rc == -ETIMEDOUT ? "TIMEOUT"
-	       : rc == -EINTR	? "INTERRUPTED"
-	       : rc == -EPIPE	? "CRASH"
-				: "FAIL";
-}
-
 /* Saves dom0's dmesg, Xen's dmesg and the domU console into dir. */
 static void save_logs(struct machine *m, const struct guest *g, const char *dir)
 {
@@ -183,7 +175,7 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 	br->status = "OK";
 	rc = host_boot(&m, &ho, env);
 	if (rc) {
-		br->status = status_of(rc);
+		br->status = host_status_name(rc);
 		snprintf(br->failed, sizeof(br->failed), "dom0 boot");
 		br->tl = m.tl;
 		return;
@@ -195,7 +187,7 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 	timeline_mark(&m.tl, TL_DOMU_READY, g.t_ready);
 	br->domid = g.domid;
 	if (rc) {
-		br->status = status_of(rc == -EIO ? -EPROTO : rc);
+		br->status = host_status_name(rc == -EIO ? -EPROTO : rc);
 		snprintf(br->failed, sizeof(br->failed), "domU creation");
 	} else {
 		phase(&m, "domU ready; running health checks");
@@ -386,33 +378,6 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 	return 0;
 }
 
-/* Creates the output directory (default build/runs/boot-<UTC time>) and checks that
- * it is writable before anything boots. */
-static int prepare_outdir(struct boot_opts *o)
-{
-	char probe[PATH_MAX + 16];
-	int rc;
-
-	if (!o->outdir[0]) {
-		char stamp[32];
-		time_t t = time(NULL);
-
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&t));
-		snprintf(o->outdir, sizeof(o->outdir), "%s/build/runs/boot-%s-%d",
-			 pvb_project_root(), stamp, (int)getpid());
-	}
-	rc = mkdir_p(o->outdir);
-	snprintf(probe, sizeof(probe), "%s/.probe", o->outdir);
-	if (!rc)
-		rc = write_file_atomic(probe, "", 0);
-	if (rc) {
-		pvb_err("cannot write to output directory '%s': %s", o->outdir, strerror(-rc));
-		return rc;
-	}
-	unlink(probe);
-	return 0;
-}
-
 int cmd_boot(int argc, char **argv)
 {
 	struct boot_opts o;
@@ -425,7 +390,8 @@ int cmd_boot(int argc, char **argv)
 
 	if (rc)
 		return rc > 0 ? 0 : 2;
-	if (prepare_outdir(&o) || host_prepare(&o.host, &env))
+	if (run_dir_prepare(o.outdir, "boot", o.outdir, sizeof(o.outdir)) ||
+	    host_prepare(&o.host, &env))
 		return 2;
 	machine_signals_install();
 	br = calloc(o.repeat, sizeof(*br));

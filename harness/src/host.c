@@ -126,3 +126,11 @@ int host_fetch(struct machine *m, int dom, const char *remote, const char *local
 	exec_result_free(&r);
 	return rc;
 }
+
+const char *host_status_name(int rc)
+{
+	return rc == -ETIMEDOUT ? "TIMEOUT"
+	       : rc == -EPIPE	? "CRASH"
+	       : rc == -EINTR	? "INTERRUPTED"
+				: "FAIL";
+}

@@ -297,12 +297,6 @@ static int guest_for(struct run_state *st, const struct variant *v)
 
 /* ---- one step ------------------------------------------------------------------ */
 
-static const char *status_of(int rc)
-{
-	return rc == -ETIMEDOUT ? "TIMEOUT" : rc == -EPIPE ? "CRASH" : rc == -EINTR ? "INTERRUPTED"
-										    : "FAIL";
-}
-
 static void console_excerpt(struct run_state *st, json_t *run)
 {
 	struct sbuf con = { 0 };
@@ -336,7 +330,7 @@ static const char *run_fio(struct run_state *st, const struct variant *v,
 	json_object_set_new(run, "raw", json_pack("[s]", rel));
 	json_object_set_new(run, "command", json_string(cmd.buf));
 	if (rc) {
-		status = status_of(rc);
+		status = host_status_name(rc);
 		json_object_set_new(run, "reason", json_string(r.error));
 	} else if (r.timed_out) {
 		status = "TIMEOUT";
@@ -375,12 +369,12 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 		shutdown_machine(st);
 		rc = boot_for(st, v, s->boot);
 		if (rc)
-			status = status_of(rc);
+			status = host_status_name(rc);
 	}
 	if (!status && (s->new_guest || !st->guest_up)) {
 		rc = guest_for(st, v);
 		if (rc)
-			status = status_of(rc == -EIO ? -EPROTO : rc);
+			status = host_status_name(rc == -EIO ? -EPROTO : rc);
 	}
 	run = json_pack("{s:s, s:i, s:I, s:i, s:s}", "variant", v->name, "rep", s->rep, "seq",
 			(json_int_t)s->seq, "boot", s->boot, "started_at", when);
@@ -568,32 +562,6 @@ static int setup(struct run_state *st, int argc, char **argv)
 	return 0;
 }
 
-static int prepare_outdir(struct run_opts *o, char *buf, size_t len, const char *name)
-{
-	char sub[PATH_MAX + 32];
-	int rc;
-
-	if (!o->outdir) {
-		char stamp[32];
-		time_t t = time(NULL);
-
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&t));
-		snprintf(buf, len, "%s/build/runs/%s-%s", pvb_project_root(), name, stamp);
-		o->outdir = buf;
-	}
-	snprintf(sub, sizeof(sub), "%s/raw", o->outdir);
-	rc = mkdir_p(sub);
-	snprintf(sub, sizeof(sub), "%s/.probe", o->outdir);
-	if (!rc)
-		rc = write_file_atomic(sub, "", 0);
-	if (rc) {
-		pvb_err("cannot write to output directory '%s': %s", o->outdir, strerror(-rc));
-		return rc;
-	}
-	unlink(sub);
-	return 0;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .accel = ACCEL_AUTO };
@@ -605,8 +573,15 @@ int cmd_run(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (setup(&st, argc, argv))
 		return 2;
-	if (prepare_outdir(&o, outbuf, sizeof(outbuf), scenario_get(&st.sc, "scenario", "name")))
+	if (run_dir_prepare(o.outdir, scenario_get(&st.sc, "scenario", "name"), outbuf,
+			    sizeof(outbuf)))
 		return 2;
+	o.outdir = outbuf;
+	snprintf(copy, sizeof(copy), "%s/raw", o.outdir);
+	if (mkdir_p(copy)) {
+		pvb_err("cannot create '%s'", copy);
+		return 2;
+	}
 	snprintf(copy, sizeof(copy), "%s/scenario.ini", o.outdir);
 	write_file_atomic(copy, st.sc.text, st.sc.text_len);
 	if (!st.plan.n_steps)

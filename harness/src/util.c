@@ -329,3 +329,31 @@ int run_command(char *const argv[])
 			return -errno;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
+
+int run_dir_prepare(const char *given, const char *prefix, char *out, size_t len)
+{
+	char probe[PATH_MAX + 16];
+	int rc;
+
+	if (given && *given) {
+		if (given != out)
+			snprintf(out, len, "%s", given);
+	} else {
+		char stamp[32];
+		time_t t = time(NULL);
+
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&t));
+		snprintf(out, len, "%s/build/runs/%s-%s-%d", pvb_project_root(), prefix, stamp,
+			 (int)getpid());
+	}
+	rc = mkdir_p(out);
+	snprintf(probe, sizeof(probe), "%s/.probe", out);
+	if (!rc)
+		rc = write_file_atomic(probe, "", 0);
+	if (rc) {
+		pvb_err("cannot write to output directory '%s': %s", out, strerror(-rc));
+		return rc;
+	}
+	unlink(probe);
+	return 0;
+}

@@ -41,6 +41,9 @@ int host_boot(struct machine *m, const struct host_opts *o, struct host_env *env
 /* Asks dom0 to power off; waits for QEMU to exit (timeout_s), else kills it. 0 when
  * QEMU exited by itself. */
 int host_poweroff(struct machine *m, double timeout_s);
+/* Result status for a failed machine or guest operation: -ETIMEDOUT "TIMEOUT",
+ * -EPIPE "CRASH", -EINTR "INTERRUPTED", anything else "FAIL". */
+const char *host_status_name(int rc);
 /* Copies a file from a domain into local_path (0 or -errno). */
 int host_fetch(struct machine *m, int dom, const char *remote, const char *local_path);
 

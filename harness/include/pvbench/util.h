@@ -55,6 +55,11 @@ const char *tail_lines(const char *text, size_t len, int n);
  * (build/pvbench -> .), or $PVBENCH_ROOT when set. */
 const char *pvb_project_root(void);
 
+/* Output directory of a command: `given`, or <project>/build/runs/<prefix>-<UTC
+ * time>-<pid> when given is NULL or empty; created and probed for writing before any
+ * work starts. The path goes to out. 0, or -errno with the error printed. */
+int run_dir_prepare(const char *given, const char *prefix, char *out, size_t len);
+
 /* Runs argv (NULL-terminated) with stdout/stderr inherited; returns its exit status,
  * 128+N for signal N, or -errno when it could not be started. */
 int run_command(char *const argv[]);
