@@ -52,9 +52,9 @@ xpkg=xen-hypervisor-4.17-amd64
 inputs_json() {
 	local f
 	{
-		for f in "$here"/build-images.sh "$here"/packages.dom0 "$here"/modules.* \
-			"$here"/dom0-init "$here"/domU-init "$guest"/*; do
-			[ -f "$f" ] && [ -x "$f" ] || continue
+		for f in "$here"/* "$guest"/*; do
+			[ -f "$f" ] || continue
+			[ "${f#"$guest"/}" = "$f" ] || [ -x "$f" ] || continue
 			printf '%s\t%s\n' "${f#"$here"/../}" "$(sha256sum <"$f" | cut -d' ' -f1)"
 		done
 		for p in $pkgs $kpkg $xpkg; do
@@ -206,15 +206,29 @@ uroot=$b/domU-root
 mkdir -p "$uroot"/{bin,sbin,etc,proc,sys,dev,run,tmp,root,var/log,usr/bin,usr/sbin}
 cp "$root/bin/busybox" "$uroot/bin/busybox"
 chroot "$uroot" /bin/busybox --install -s
+# fio's optional-engine libraries become stubs in the domU (hypervisor/stub-libs.sh:
+# their dependency trees, Ceph, GlusterFS, ICU..., were ~60 of the domU's 85 MiB).
+fio_stubs="librbd.so.1 librados.so.2 libgfapi.so.0 libnbd.so.0 libibverbs.so.1
+	librdmacm.so.1 libpmemblk.so.1 libpmem.so.1"
+# shellcheck disable=SC2086
+"$here"/stub-libs.sh "$root" /usr/bin/fio "$root/pvbench-stubs" $fio_stubs >&2
 # copy_closure ROOT FILE...: copies FILEs from the dom0 root into ROOT with every
-# shared library they need (resolved inside the dom0 root).
+# shared library they need (resolved inside the dom0 root, the stubs first).
 copy_closure() {
 	local dest=$1 f lib; shift
 	for f in "$@"; do
 		mkdir -p "$dest/$(dirname "$f")"
 		cp -L "$root/$f" "$dest/$f"
-		chroot "$root" ldd "$f" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' |
+		chroot "$root" env LD_LIBRARY_PATH=/pvbench-stubs/usr/lib/x86_64-linux-gnu \
+			ldd "$f" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' |
 			while read -r lib; do
+				if [ "${lib#/pvbench-stubs/}" != "$lib" ]; then
+					lib=${lib#/pvbench-stubs}
+					[ -e "$dest$lib" ] && continue
+					mkdir -p "$dest$(dirname "$lib")"
+					cp "$root/pvbench-stubs$lib" "$dest$lib"
+					continue
+				fi
 				[ -e "$dest$lib" ] && continue
 				mkdir -p "$dest$(dirname "$lib")"
 				cp -L "$root$lib" "$dest$lib"
@@ -233,6 +247,7 @@ for lib in lib lib64; do
 done
 copy_modules "$uroot" "$here/modules.domU"
 install -m 0755 "$here/domU-init" "$uroot/init"
+rm -rf "$root/pvbench-stubs"
 
 # --- 5. pvbench guest programs into both roots ----------------------------------
 progress 5 "install pvbench guest programs"
@@ -279,6 +294,8 @@ img() { # img NAME FILE -> JSON object
 t_end=$(date +%s)
 jq -n --arg built "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson secs $((t_end - t_start)) \
 	--arg hash "$input_hash" --argjson inputs "$inputs" --arg kabi "$kabi" \
+	--argjson stubs "$(printf '%s\n' $fio_stubs | jq -R . | jq -s '{program:"/usr/bin/fio",
+		libraries:., why:"optional fio engines; a stub aborts with its name if called"}')" \
 	--argjson xen "$(img xen xen)" --argjson vmlinuz "$(img vmlinuz vmlinuz)" \
 	--argjson dom0 "$(img dom0 dom0.cpio.zst)" --argjson domU "$(img domU domU.cpio.zst)" \
 	--argjson domU_raw "$(img domU_raw domU.cpio)" \
@@ -290,7 +307,7 @@ jq -n --arg built "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson secs $((t_end - t_s
 	  kernel_abi:$kabi, xen_version:"4.17",
 	  images:{xen:$xen, vmlinuz:$vmlinuz, dom0:($dom0 + {unpacked_bytes:$dom0_unpacked}),
 	          domU:($domU + {unpacked_bytes:$domU_unpacked}), domU_raw:$domU_raw},
-	  inputs:$inputs, packages:$pk}' >"$b/manifest.json"
+	  domU_stubbed_libraries:$stubs, inputs:$inputs, packages:$pk}' >"$b/manifest.json"
 for f in xen vmlinuz dom0.cpio.zst domU.cpio.zst domU.cpio; do mv -f "$b/$f" "$out/$f"; done
 mv -f "$b/manifest.json" "$out/manifest.json"
 printf 'images built in %ss: dom0 %s MiB, domU %s MiB (compressed)\n' \

@@ -11,6 +11,8 @@
 #define DOMU_KERNEL "/var/lib/pvbench/domU/vmlinuz"
 #define DOMU_RAMDISK "/var/lib/pvbench/domU/domU.cpio"
 #define CONSOLE_DIR "/var/log/xen/console"
+/* xl disk spec of the domU's xvda (xl-disk-configuration(5)); %s: dom0 target. */
+#define VBD_SPEC "format=raw,vdev=xvda,access=rw,target=%s"
 
 void guest_xl_config(const struct guest_cfg *c, struct sbuf *out)
 {
@@ -28,8 +30,7 @@ void guest_xl_config(const struct guest_cfg *c, struct sbuf *out)
 		  c->extra ? c->extra : "");
 	sb_puts(out, "on_crash = \"destroy\"\non_reboot = \"destroy\"\n");
 	if (c->disk_target)
-		sb_printf(out, "disk = ['format=raw,vdev=xvda,access=rw,target=%s']\n",
-			  c->disk_target);
+		sb_printf(out, "disk = ['" VBD_SPEC "']\n", c->disk_target);
 	if (c->ip) {
 		if (c->mac)
 			sb_printf(out, "vif = ['mac=%s,bridge=xenbr0']\n", c->mac);
@@ -175,3 +176,4 @@ int guest_destroy(struct machine *m, const struct guest *g)
 			  "xl domid %s >/dev/null 2>&1 || exit 0; sleep 0.1; done; exit 1",
 			  g->name, g->name);
 }
+

@@ -43,6 +43,21 @@ struct run_opts {
 	enum accel accel;
 };
 
+/* One domU of the current boot. Variants that differ only in guest-scope keys
+ * (domU module parameters, guest.*, xl.*) each get their own domU, created at first
+ * use and kept for the boot, so interleaved repetitions switch guests for free. */
+#define MAX_GUESTS 4
+struct slot {
+	struct guest g;
+	bool up;	   /* created and not known broken */
+	bool broken;	   /* a step failed in it: destroy and recreate before reuse */
+	struct sbuf key;   /* variant_scope_key(SCOPE_GUEST) it was created for */
+	double last_used;
+	json_t *evidence;  /* read once after creation */
+	bool valid;	   /* every expectation held */
+	char invalid_why[512];
+};
+
 struct run_state {
 	const struct run_opts *o;
 	struct scenario sc;
@@ -51,11 +66,9 @@ struct run_state {
 	char path[PATH_MAX + 32];
 	struct machine m;
 	bool up;          /* machine booted */
-	struct guest g;
-	bool guest_up;
-	json_t *evidence; /* of the current guest */
-	bool valid;       /* every expectation of the current guest held */
-	char invalid_why[512];
+	struct slot slots[MAX_GUESTS]; /* the domUs of the current boot */
+	struct slot *cur; /* the one the current step runs in */
+	const char *setup; /* how this step's domU was set up (results: guest_setup) */
 	struct host_env env;
 	double t_start, measure_s;
 	int failed;
@@ -145,6 +158,7 @@ static int boot_for(struct run_state *st, const struct variant *v, int boot)
 	ho.dom0_mem_mib = (int)get_long(st, v, "machine", "dom0_mem", 2048);
 	ho.dom0_vcpus = (int)get_long(st, v, "machine", "dom0_vcpus", 0);
 	ho.brd_mib = (int)get_long(st, v, "guest", "disk_size", 256);
+	ho.brd_nr = MAX_GUESTS; /* brd allocates pages on write only */
 	variant_cmdline(&st->sc, v, DOM_XEN, &xen);
 	variant_cmdline(&st->sc, v, DOM_DOM0, &dom0);
 	ho.xen_extra = xen.len ? xen.buf : NULL;
@@ -173,7 +187,14 @@ static void shutdown_machine(struct run_state *st)
 	if (st->m.dead || pvb_interrupted || host_poweroff(&st->m, 120))
 		machine_kill(&st->m);
 	sb_free(&st->m.tail);
-	st->up = st->guest_up = false;
+	st->up = false;
+	for (size_t i = 0; i < MAX_GUESTS; i++) {
+		st->slots[i].up = st->slots[i].broken = false;
+		sb_free(&st->slots[i].key);
+		json_decref(st->slots[i].evidence);
+		st->slots[i].evidence = NULL;
+	}
+	st->cur = NULL;
 }
 
 /* Reads one evidence name in the running system: 0 and *out, or -ENOENT (absent). */
@@ -182,9 +203,9 @@ static int read_evidence(struct run_state *st, const char *name, struct sbuf *ou
 	struct evidence_probe p;
 	int dom;
 
-	if (evidence_probe(name, st->g.domid, &p))
+	if (evidence_probe(name, st->cur->g.domid, &p))
 		return -EINVAL;
-	dom = p.where == DOM_DOMU ? st->g.domid : 0;
+	dom = p.where == DOM_DOMU ? st->cur->g.domid : 0;
 	switch (p.kind) {
 	case EV_COUNT:
 		return machine_sh(&st->m, dom, 20, out, "ls -d %s 2>/dev/null | wc -l", p.arg);
@@ -201,80 +222,153 @@ static int read_evidence(struct run_state *st, const char *name, struct sbuf *ou
 	return -EINVAL;
 }
 
+static bool variant_expects(const struct variant *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_ex; i++)
+		if (!strcmp(v->ex[i].name, name))
+			return true;
+	return false;
+}
+
+/* Module parameters of type bool read back as Y or N from sysfs. */
+static const char *param_canonical(const char *expected, const char *actual)
+{
+	static const char *const yes[] = { "1", "y", "Y", "yes", "true", "on" };
+	static const char *const no[] = { "0", "n", "N", "no", "false", "off" };
+
+	if (!actual || (strcmp(actual, "Y") && strcmp(actual, "N")))
+		return expected;
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(expected, yes[i]))
+			return "Y";
+		if (!strcmp(expected, no[i]))
+			return "N";
+	}
+	return expected;
+}
+
+/* Reads evidence `name`, records it in values and a check against `expected` in
+ * checks; the first failed check makes the guest INVALID. `implicit`: the check
+ * comes from a module parameter override, not an expect.* key. */
+static void check_expect(struct run_state *st, const char *name, const char *expected,
+			 bool implicit, json_t *values, json_t *checks, struct sbuf *out)
+{
+	int rc = read_evidence(st, name, out);
+	const char *actual = rc ? NULL : out->buf ? out->buf : "";
+	const char *want = implicit ? param_canonical(expected, actual) : expected;
+	bool ok = expect_holds(want, actual);
+
+	json_object_set_new(values, name, actual ? json_string(actual) : json_null());
+	json_array_append_new(checks, json_pack("{s:s, s:s, s:s?, s:b, s:b}", "key", name,
+						"expected", want, "actual", actual, "ok", ok,
+						"implicit", implicit));
+	if (!ok && st->cur->valid) {
+		st->cur->valid = false;
+		snprintf(st->cur->invalid_why, sizeof(st->cur->invalid_why),
+			 "%s%s = %s, but the running system shows %s",
+			 implicit ? "module parameter " : "expect.", name, want,
+			 actual ? actual : "absent");
+	}
+}
+
 static void collect_evidence(struct run_state *st, const struct variant *v)
 {
 	json_t *values = json_object(), *checks = json_array(), *lines = json_array();
 	struct sbuf out = { 0 };
 
-	st->valid = true;
-	st->invalid_why[0] = '\0';
+	st->cur->valid = true;
+	st->cur->invalid_why[0] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(default_evidence); i++)
 		json_object_set_new(values, default_evidence[i],
 				    read_evidence(st, default_evidence[i], &out)
 					    ? json_null()
 					    : json_string(out.buf ? out.buf : ""));
-	for (size_t i = 0; i < v->n_ex; i++) {
-		const struct variant_expect *e = &v->ex[i];
-		int rc = read_evidence(st, e->name, &out);
-		const char *actual = rc ? NULL : out.buf ? out.buf : "";
-		bool ok = expect_holds(e->value, actual);
+	for (size_t i = 0; i < v->n_ex; i++)
+		check_expect(st, v->ex[i].name, v->ex[i].value, false, values, checks, &out);
+	/* Every module parameter the runner applied must read back from sysfs. */
+	for (size_t i = 0; i < v->n_ov; i++) {
+		const char *k = v->ov[i].key;
+		bool domu = !strncmp(k, "domU.", 5), dom0 = !strncmp(k, "dom0.", 5);
+		char name[256];
 
-		json_object_set_new(values, e->name, actual ? json_string(actual) : json_null());
-		json_array_append_new(checks, json_pack("{s:s, s:s, s:s?, s:b}", "key", e->name,
-							"expected", e->value, "actual", actual,
-							"ok", ok));
-		if (!ok && st->valid) {
-			st->valid = false;
-			snprintf(st->invalid_why, sizeof(st->invalid_why),
-				 "expect.%s = %s, but the running system shows %s", e->name,
-				 e->value, actual ? actual : "absent");
-		}
+		if ((!domu && !dom0) || !strcmp(k + 5, "cmdline"))
+			continue;
+		snprintf(name, sizeof(name), "%s_param.%s", domu ? "domU" : "dom0", k + 5);
+		if (!variant_expects(v, name))
+			check_expect(st, name, v->ov[i].value, true, values, checks, &out);
 	}
 	if (!machine_sh(&st->m, 0, 20, &out, "dmesg | grep 'xen-blkback: backend/vbd/%d/' | tail -n 2",
-			st->g.domid) && out.len)
+			st->cur->g.domid) && out.len)
 		json_array_append_new(lines, json_string(out.buf));
-	if (!machine_sh(&st->m, st->g.domid, 20, &out, "dmesg | grep 'blkfront: xvda' | tail -n 1") &&
+	if (!machine_sh(&st->m, st->cur->g.domid, 20, &out, "dmesg | grep 'blkfront: xvda' | tail -n 1") &&
 	    out.len)
 		json_array_append_new(lines, json_string(out.buf));
-	json_decref(st->evidence);
-	st->evidence = json_pack("{s:o, s:o, s:o}", "values", values, "checks", checks,
+	json_decref(st->cur->evidence);
+	st->cur->evidence = json_pack("{s:o, s:o, s:o}", "values", values, "checks", checks,
 				 "log_lines", lines);
 	sb_free(&out);
 }
 
 /* dom0 block device backing the domU's xvda, per guest.disk (brd, null_blk, file). */
-static int prepare_disk(struct run_state *st, const struct variant *v, char *target, size_t len)
+static int prepare_disk(struct run_state *st, const struct variant *v, size_t k, char *target,
+			size_t len)
 {
 	const char *kind = variant_get(&st->sc, v, "guest", "disk");
 	long mib = get_long(st, v, "guest", "disk_size", 256);
 
 	if (!kind || !strcmp(kind, "brd")) {
-		snprintf(target, len, "/dev/ram0");
+		snprintf(target, len, "/dev/ram%zu", k);
 		return 0;
 	}
 	if (!strcmp(kind, "null_blk")) {
-		snprintf(target, len, "/dev/nullb0");
+		snprintf(target, len, "/dev/nullb%zu", k);
 		return machine_sh(&st->m, 0, 30, NULL,
-				  "test -b /dev/nullb0 || modprobe null_blk nr_devices=1 gb=%ld "
+				  "test -b /dev/nullb0 || modprobe null_blk nr_devices=%d gb=%ld "
 				  "memory_backed=1 queue_mode=2",
-				  (mib + 1023) / 1024);
+				  MAX_GUESTS, (mib + 1023) / 1024);
 	}
-	snprintf(target, len, "/var/lib/pvbench/work/disk.img");
+	snprintf(target, len, "/var/lib/pvbench/work/disk%zu.img", k);
 	return machine_sh(&st->m, 0, 30, NULL, "truncate -s %ldM %s", mib, target);
 }
 
-static int guest_for(struct run_state *st, const struct variant *v)
+/* The slot for v: its running domU if one was created for v's guest key, else a
+ * free (or the least recently used) slot, with *create set. */
+static struct slot *slot_for(struct run_state *st, const struct sbuf *key, bool *create)
+{
+	struct slot *best = NULL;
+
+	*create = true;
+	for (size_t i = 0; i < MAX_GUESTS; i++) {
+		struct slot *sl = &st->slots[i];
+
+		if (sl->up && !strcmp(sl->key.buf ? sl->key.buf : "", key->buf ? key->buf : "")) {
+			*create = sl->broken;
+			return sl;
+		}
+		if (!best || (best->up && (!sl->up || sl->last_used < best->last_used)))
+			best = sl;
+	}
+	return best;
+}
+
+static void slot_destroy(struct run_state *st, struct slot *sl)
+{
+	if (sl->up && !st->m.dead)
+		guest_destroy(&st->m, &sl->g);
+	sl->up = sl->broken = false;
+}
+
+static int guest_create_in(struct run_state *st, const struct variant *v, struct slot *sl)
 {
 	struct sbuf extra = { 0 }, xl = { 0 };
-	char target[128];
-	struct guest_cfg c = { .name = "pvbench-domU1", .ip = "10.0.0.2/24",
-			       .ready_timeout_s = 240 };
+	size_t k = (size_t)(sl - st->slots);
+	char target[128], name[32], ip[32];
+	struct guest_cfg c = { .name = name, .ip = ip, .ready_timeout_s = 240 };
 	int rc;
 
-	if (st->guest_up)
-		guest_destroy(&st->m, &st->g);
-	st->guest_up = false;
-	rc = prepare_disk(st, v, target, sizeof(target));
+	snprintf(name, sizeof(name), "pvbench-domU%zu", k + 1);
+	snprintf(ip, sizeof(ip), "10.0.0.%zu/24", k + 2);
+	rc = prepare_disk(st, v, k, target, sizeof(target));
 	if (rc)
 		return rc;
 	variant_cmdline(&st->sc, v, DOM_DOMU, &extra);
@@ -285,13 +379,48 @@ static int guest_for(struct run_state *st, const struct variant *v)
 	c.disk_target = target;
 	c.extra = extra.len ? extra.buf : NULL;
 	c.xl_extra = xl.len ? xl.buf : NULL;
-	pvb_info("[%6.1f s] creating the domU for variant %s", machine_time(&st->m), v->name);
-	rc = guest_create(&st->m, &c, &st->g);
-	st->guest_up = rc == 0;
-	if (st->guest_up)
-		collect_evidence(st, v);
+	pvb_info("[%6.1f s] creating %s (xvda on %s) for variant %s", machine_time(&st->m), name,
+		 target, v->name);
+	rc = guest_create(&st->m, &c, &sl->g);
 	sb_free(&extra);
 	sb_free(&xl);
+	return rc;
+}
+
+/* Makes st->cur the domU for v: the one already running for v's guest key, or a new
+ * one. When creating fails with other domUs up (Xen may be short of memory), those
+ * are destroyed and creation is tried once more. */
+static int guest_for(struct run_state *st, const struct variant *v)
+{
+	struct sbuf key = { 0 };
+	struct slot *sl;
+	bool create;
+	int rc = 0;
+
+	variant_scope_key(&st->sc, v, SCOPE_GUEST, &key);
+	sl = slot_for(st, &key, &create);
+	st->cur = sl;
+	st->setup = "same domU";
+	if (create) {
+		slot_destroy(st, sl);
+		rc = guest_create_in(st, v, sl);
+		if (rc == -EIO) {
+			for (size_t i = 0; i < MAX_GUESTS; i++)
+				if (&st->slots[i] != sl && st->slots[i].up) {
+					pvb_warn("destroying %s to make room", st->slots[i].g.name);
+					slot_destroy(st, &st->slots[i]);
+				}
+			rc = guest_create_in(st, v, sl);
+		}
+		sl->up = rc == 0;
+		st->setup = "new domU";
+		sb_reset(&sl->key);
+		sb_puts(&sl->key, key.buf ? key.buf : "");
+		if (sl->up)
+			collect_evidence(st, v);
+	}
+	sl->last_used = pvb_now();
+	sb_free(&key);
 	return rc;
 }
 
@@ -302,7 +431,7 @@ static void console_excerpt(struct run_state *st, json_t *run)
 	struct sbuf con = { 0 };
 	const char *text = "";
 
-	if (st->up && !st->m.dead && st->g.name[0] && guest_console(&st->m, &st->g, &con) == 0)
+	if (st->up && !st->m.dead && st->cur && guest_console(&st->m, &st->cur->g, &con) == 0)
 		text = tail_lines(con.buf ? con.buf : "", con.len, 40);
 	else
 		text = machine_console_tail(&st->m, 40);
@@ -323,7 +452,7 @@ static const char *run_fio(struct run_state *st, const struct variant *v,
 	int rc;
 
 	fio_build_cmdline(&st->sc, v, st->plan.quick, &cmd);
-	rc = machine_exec(&st->m, st->g.domid, cmd.buf, NULL, 0, timeout_ms / 1000.0, &r);
+	rc = machine_exec(&st->m, st->cur->g.domid, cmd.buf, NULL, 0, timeout_ms / 1000.0, &r);
 	snprintf(rel, sizeof(rel), "raw/%04zu-%s-%d.fio.json", s->seq, v->name, s->rep);
 	snprintf(raw, sizeof(raw), "%s/%s", st->o->outdir, rel);
 	write_file_atomic(raw, r.out.buf ? r.out.buf : "", r.out.len);
@@ -365,28 +494,32 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 	json_t *run;
 
 	pvb_utc_iso(when, sizeof(when));
+	st->setup = NULL;
 	if (s->new_boot || !st->up) {
 		shutdown_machine(st);
 		rc = boot_for(st, v, s->boot);
 		if (rc)
 			status = host_status_name(rc);
 	}
-	if (!status && (s->new_guest || !st->guest_up)) {
+	if (!status) {
 		rc = guest_for(st, v);
 		if (rc)
 			status = host_status_name(rc == -EIO ? -EPROTO : rc);
 	}
 	run = json_pack("{s:s, s:i, s:I, s:i, s:s}", "variant", v->name, "rep", s->rep, "seq",
 			(json_int_t)s->seq, "boot", s->boot, "started_at", when);
-	if (!status && !st->valid) {
+	if (st->cur && st->cur->g.name[0])
+		json_object_set_new(run, "guest", json_string(st->cur->g.name));
+	json_object_set_new(run, "guest_setup", json_string(st->setup ? st->setup : "none"));
+	if (!status && !st->cur->valid) {
 		status = "INVALID";
-		json_object_set_new(run, "reason", json_string(st->invalid_why));
+		json_object_set_new(run, "reason", json_string(st->cur->invalid_why));
 	}
 	if (!status)
 		status = run_fio(st, v, s, run);
 	json_object_set_new(run, "status", json_string(status));
-	if (st->evidence && st->guest_up)
-		json_object_set(run, "evidence", st->evidence);
+	if (st->cur && st->cur->evidence && st->cur->up)
+		json_object_set(run, "evidence", st->cur->evidence);
 	if (strcmp(status, "OK") && strcmp(status, "INVALID"))
 		console_excerpt(st, run);
 	json_object_set_new(run, "duration_s", json_real(pvb_now() - t0));
@@ -394,8 +527,8 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 	st->failed += strcmp(status, "OK") != 0;
 	if (!strcmp(status, "CRASH") || (st->up && st->m.dead))
 		shutdown_machine(st); /* the next step boots afresh */
-	else if (strcmp(status, "OK") && strcmp(status, "INVALID"))
-		st->guest_up = false;
+	else if (st->cur && strcmp(status, "OK") && strcmp(status, "INVALID"))
+		st->cur->broken = true; /* recreated before its next use */
 	save(st);
 }
 
@@ -609,7 +742,6 @@ int cmd_run(int argc, char **argv)
 	       scenario_get(&st.sc, "scenario", "name"), st.plan.n_steps, st.failed,
 	       pvb_now() - st.t_start, st.measure_s,
 	       100 * st.measure_s / (pvb_now() - st.t_start + 1e-9), st.path);
-	json_decref(st.evidence);
 	json_decref(st.res);
 	plan_free(&st.plan);
 	scenario_free(&st.sc);

@@ -55,6 +55,12 @@ check "evidence: 2q shows 2 blk-mq queues and blkback 'using 2 queues'" \
 check "evidence: 1q shows 1 queue and no multi-queue-num-queues key" \
 	jq -e '[.runs[] | select(.variant=="1q") | .evidence.values.mq_queues == "1" and
 		.evidence.values["frontend.multi-queue-num-queues"] == null] | all' "$R"
+check "one domU per variant, each created once and reused" \
+	jq -e '[.runs[] | .guest_setup] == ["new domU", "new domU", "same domU", "same domU"] and
+		[.runs[] | .guest] == ["pvbench-domU1", "pvbench-domU2", "pvbench-domU1", "pvbench-domU2"]' "$R"
+check "evidence: blkfront's max_queues parameter reads back in every run" \
+	jq -e '[.runs[] | .evidence.checks[] | select(.key == "domU_param.xen_blkfront.max_queues")
+		| .ok] | length == 4 and all' "$R"
 check "metrics: read IOPS non-zero in every run" jq -e '[.runs[] | .metrics.read_iops > 0] | all' "$R"
 metrics_match() { # each run's read_iops equals the raw fio JSON's jobs[0].read.iops
 	local i raw want got

@@ -15,6 +15,7 @@ struct host_opts {
 	int dom0_mem_mib;       /* dom0_mem (default 1024) */
 	int dom0_vcpus;         /* dom0_max_vcpus (default = smp) */
 	int brd_mib;            /* dom0 RAM disk size (default 256) */
+	int brd_nr;             /* dom0 RAM disks /dev/ram0.. (default 1) */
 	const char *xen_extra;  /* appended to Xen's command line */
 	const char *dom0_extra; /* appended to dom0's command line */
 	double dom0_timeout_s;  /* QEMU start -> dom0 agent answers (default 180) */
