@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Copied by dom0-init from the image directory (shared by the host over virtio-9p). */
-#define DOMU_KERNEL "/var/lib/pvbench/domU/vmlinuz"
+#define DOMU_KERNEL "/var/lib/pvbench/domU/vmlinux" /* ELF: no xz in libxc */
 #define DOMU_RAMDISK "/var/lib/pvbench/domU/domU.cpio"
 #define CONSOLE_DIR "/var/log/xen/console"
 /* xl disk spec of the domU's xvda (xl-disk-configuration(5)); %s: dom0 target. */
