@@ -1,7 +1,8 @@
 /* fuzz_scenario.c: libFuzzer target for the scenario parser and everything that
- * consumes a loaded scenario (plan, command lines, fio job). Any input must give
- * either a scenario or exactly one error line; crashes, leaks (LeakSanitizer) and
- * undefined behaviour are findings. Built and run by harness/fuzz/run.sh.
+ * consumes a loaded scenario (plan, command lines, fio job, iperf3 client). Any input
+ * must give either a scenario or exactly one error line; crashes, leaks
+ * (LeakSanitizer) and undefined behaviour are findings. Built and run by
+ * harness/fuzz/run.sh.
  *
  * With -DFUZZ_DICT_MAIN the same file builds a program that prints a libFuzzer
  * dictionary of every section, key and evidence name, from the key tables. */
@@ -9,6 +10,7 @@
 #include "pvbench/scenario.h"
 
 #include "../../workloads/fio/fio.h"
+#include "../../workloads/iperf3/iperf3.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@ static void exercise(const struct scenario *sc)
 		variant_xl_config(v, &out);
 		variant_scope_key(sc, v, SCOPE_GUEST, &out);
 		fio_build_cmdline(sc, v, i & 1, &out);
+		iperf3_build_cmdline(sc, v, i & 1, "10.0.0.2", &out);
 		for (size_t j = 0; j < v->n_ex; j++) {
 			struct evidence_probe ep;
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # harness/fuzz/run.sh: builds the libFuzzer targets with clang (ASan + UBSan) and
 # fuzzes one for SECONDS (default 600). Targets: scenario (default: the scenario
-# parser, seeded from scenarios/ and harness/tests/data/scenarios/) and fio_json
-# (fio's JSON parser, seeded from harness/tests/data/fio/).
+# parser, seeded from scenarios/ and harness/tests/data/scenarios/), fio_json
+# (fio's JSON parser, seeded from harness/tests/data/fio/) and iperf3_json (iperf3's,
+# seeded from harness/tests/data/iperf3/).
 # Usage: harness/fuzz/run.sh [SECONDS] [TARGET]   (from the repository root)
 # Output in build/fuzz/: the binaries, corpus-TARGET/, crashes-TARGET/, TARGET.log.
 # Exit status: 0 no finding, 1 a crash/leak/timeout was found (see the log).
@@ -13,7 +14,7 @@ target=${2:-scenario}
 out=build/fuzz
 cc=${CLANG:-clang}
 src="harness/src/scenario.c harness/src/scenario_check.c harness/src/scenario_keys.c
-	harness/src/plan.c harness/src/util.c workloads/fio/fio.c"
+	harness/src/plan.c harness/src/util.c workloads/fio/fio.c workloads/iperf3/iperf3.c"
 flags="-g -O1 -std=gnu11 -Iharness/include -fno-omit-frame-pointer"
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 libs="-linih -ljansson -lm"
@@ -36,8 +37,14 @@ fio_json)
 	bin=$out/fuzz_fio_json
 	extra=(-max_len=65536)
 	;;
+iperf3_json)
+	$cc $flags $san -o "$out/fuzz_iperf3_json" harness/fuzz/fuzz_iperf3_json.c $src $libs
+	cp harness/tests/data/iperf3/*.json "$out/corpus-$target/"
+	bin=$out/fuzz_iperf3_json
+	extra=(-max_len=65536)
+	;;
 *)
-	echo "error: unknown target '$target' (scenario, fio_json)" >&2
+	echo "error: unknown target '$target' (scenario, fio_json, iperf3_json)" >&2
 	exit 2
 	;;
 esac

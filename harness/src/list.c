@@ -8,6 +8,7 @@
 #include "pvbench/util.h"
 
 #include "../../workloads/fio/fio.h"
+#include "../../workloads/iperf3/iperf3.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +24,9 @@ static const struct workload_doc {
 } workload_docs[] = {
 	{ "fio", "fio in the domU on the whole PV disk " FIO_DEVICE ", JSON output",
 	  fio_metrics, &fio_n_metrics },
+	{ "iperf3", "iperf3 between dom0 (client) and the domU (server, iperf3 -s) over the PV "
+		    "network (netfront, netback, xenbr0), JSON output",
+	  iperf3_metrics, &iperf3_n_metrics },
 };
 
 struct list_opts {
@@ -375,8 +379,9 @@ static const char readme_format[] =
 	"  interleaving costs boots: the plan (`pvbench list`) shows how many.\n"
 	"- `domU.*`, `xl.*` and `guest.*` only need a new domU; `workload.*` nothing.\n"
 	"- `pvbench run --variant NAME` runs a subset, `--reps N` overrides\n"
-	"  `repetitions`, `--quick` uses `quick_runtime` and no ramp time, and a resumed\n"
-	"  run skips the (variant, repetition) pairs results.json already holds.\n\n";
+	"  `repetitions`, `--quick` uses `quick_runtime` and no ramp time (fio) or omit\n"
+	"  (iperf3), and a resumed run skips the (variant, repetition) pairs results.json\n"
+	"  already holds.\n\n";
 
 static void readme(FILE *f, const char *dir)
 {

@@ -9,6 +9,7 @@
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
 #include "../../workloads/fio/fio.h"
+#include "../../workloads/iperf3/iperf3.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -20,8 +21,8 @@
 
 #define MAX_VARIANT_ARGS 16
 
-/* Evidence recorded for every blk variant, expected or not (xen-facts B.1). */
-static const char *const default_evidence[] = {
+/* Evidence recorded for every variant, expected or not (xen-facts B.1, 2). */
+static const char *const blk_evidence[] = {
 	"mq_queues",
 	"blkback_queues",
 	"frontend.multi-queue-num-queues",
@@ -31,6 +32,30 @@ static const char *const default_evidence[] = {
 	"backend.max-ring-page-order",
 	"backend.feature-max-indirect-segments",
 	"backend.feature-persistent",
+	NULL,
+};
+static const char *const net_evidence[] = {
+	"vif_queues",
+	"vif_irqs",
+	"vif_frontend.multi-queue-num-queues",
+	"vif_frontend.state",
+	"vif_backend.multi-queue-max-queues",
+	"vif_backend.state",
+	"vif_backend.hotplug-status",
+	"vif_backend.feature-split-event-channels",
+	NULL,
+};
+
+struct run_state;
+/* A workload the runner can drive: its metric table, the evidence it records by
+ * default, and one measurement (fills metrics/raw of the run; returns the status). */
+struct workload {
+	const char *name;
+	const struct metric_meta *metrics;
+	const size_t *n_metrics;
+	const char *const *evidence;
+	const char *(*measure)(struct run_state *st, const struct variant *v,
+			       const struct plan_step *s, json_t *run);
 };
 
 struct run_opts {
@@ -49,6 +74,7 @@ struct run_opts {
 #define MAX_GUESTS 4
 struct slot {
 	struct guest g;
+	char ip[32];	   /* its eth0 address, e.g. 10.0.0.2 */
 	bool up;	   /* created and not known broken */
 	bool broken;	   /* a step failed in it: destroy and recreate before reuse */
 	struct sbuf key;   /* variant_scope_key(SCOPE_GUEST) it was created for */
@@ -62,6 +88,7 @@ struct run_state {
 	const struct run_opts *o;
 	struct scenario sc;
 	struct plan plan;
+	const struct workload *wl;
 	json_t *res;      /* the whole results.json document */
 	char path[PATH_MAX + 32];
 	struct machine m;
@@ -122,15 +149,15 @@ static json_t *environment_json(struct run_state *st)
 			 (json_int_t)e->images.bytes[IMG_DOMU]);
 }
 
-static json_t *metrics_meta_json(void)
+static json_t *metrics_meta_json(const struct workload *wl)
 {
 	json_t *o = json_object();
 
-	for (size_t i = 0; i < fio_n_metrics; i++)
-		json_object_set_new(o, fio_metrics[i].name,
-				    json_pack("{s:s, s:s}", "unit", fio_metrics[i].unit, "better",
-					      fio_metrics[i].better == METRIC_HIGHER ? "higher"
-										   : "lower"));
+	for (size_t i = 0; i < *wl->n_metrics; i++)
+		json_object_set_new(o, wl->metrics[i].name,
+				    json_pack("{s:s, s:s}", "unit", wl->metrics[i].unit, "better",
+					      wl->metrics[i].better == METRIC_HIGHER ? "higher"
+											: "lower"));
 	return o;
 }
 
@@ -278,9 +305,9 @@ static void collect_evidence(struct run_state *st, const struct variant *v)
 
 	st->cur->valid = true;
 	st->cur->invalid_why[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(default_evidence); i++)
-		json_object_set_new(values, default_evidence[i],
-				    read_evidence(st, default_evidence[i], &out)
+	for (const char *const *e = st->wl->evidence; *e; e++)
+		json_object_set_new(values, *e,
+				    read_evidence(st, *e, &out)
 					    ? json_null()
 					    : json_string(out.buf ? out.buf : ""));
 	for (size_t i = 0; i < v->n_ex; i++)
@@ -367,7 +394,8 @@ static int guest_create_in(struct run_state *st, const struct variant *v, struct
 	int rc;
 
 	snprintf(name, sizeof(name), "pvbench-domU%zu", k + 1);
-	snprintf(ip, sizeof(ip), "10.0.0.%zu/24", k + 2);
+	snprintf(sl->ip, sizeof(sl->ip), "10.0.0.%zu", k + 2);
+	snprintf(ip, sizeof(ip), "%s/24", sl->ip);
 	rc = prepare_disk(st, v, k, target, sizeof(target));
 	if (rc)
 		return rc;
@@ -439,49 +467,125 @@ static void console_excerpt(struct run_state *st, json_t *run)
 	sb_free(&con);
 }
 
-/* Runs fio in the domU; fills metrics/raw of `run`; returns the status. */
-static const char *run_fio(struct run_state *st, const struct variant *v,
-			   const struct plan_step *s, json_t *run)
+/* Output parser of a workload tool: metrics into ms; series (may be NULL) gets
+ * per-interval data for charts. 0, -EINVAL, -EIO with one line in err. */
+typedef int (*parse_fn)(const char *out, size_t len, struct metric_set *ms, struct sbuf *err,
+			json_t *series);
+
+/* Runs `cmd` in domain `dom` with the scenario's timeout, keeps its stdout as
+ * raw/NNNN-<variant>-<rep>.<ext> before parsing, then fills metrics (and "series"
+ * when the parser gives one) of `run`. Returns the status. */
+static const char *measure_cmd(struct run_state *st, const struct variant *v,
+			       const struct plan_step *s, json_t *run, int dom, const char *cmd,
+			       const char *ext, parse_fn parse)
 {
-	struct sbuf cmd = { 0 }, err = { 0 };
+	struct sbuf err = { 0 };
 	struct exec_result r;
 	struct metric_set ms = { 0 };
 	char raw[PATH_MAX + 64], rel[128];
 	long timeout_ms = get_long(st, v, "scenario", "timeout", 300000);
 	const char *status = "OK";
+	json_t *series = json_array();
 	int rc;
 
-	fio_build_cmdline(&st->sc, v, st->plan.quick, &cmd);
-	rc = machine_exec(&st->m, st->cur->g.domid, cmd.buf, NULL, 0, timeout_ms / 1000.0, &r);
-	snprintf(rel, sizeof(rel), "raw/%04zu-%s-%d.fio.json", s->seq, v->name, s->rep);
+	rc = machine_exec(&st->m, dom, cmd, NULL, 0, timeout_ms / 1000.0, &r);
+	snprintf(rel, sizeof(rel), "raw/%04zu-%s-%d.%s", s->seq, v->name, s->rep, ext);
 	snprintf(raw, sizeof(raw), "%s/%s", st->o->outdir, rel);
 	write_file_atomic(raw, r.out.buf ? r.out.buf : "", r.out.len);
 	json_object_set_new(run, "raw", json_pack("[s]", rel));
-	json_object_set_new(run, "command", json_string(cmd.buf));
+	json_object_set_new(run, "command", json_string(cmd));
 	if (rc) {
 		status = host_status_name(rc);
 		json_object_set_new(run, "reason", json_string(r.error));
 	} else if (r.timed_out) {
 		status = "TIMEOUT";
-		json_object_set_new(run, "reason", json_string("fio exceeded scenario.timeout"));
-	} else if (r.status != 0 || fio_parse_json(r.out.buf, r.out.len, &ms, &err)) {
+		json_object_set_new(run, "reason", json_string("the workload exceeded scenario.timeout"));
+	} else if ((rc = parse(r.out.buf, r.out.len, &ms, &err, series)) || r.status != 0) {
 		status = "FAIL";
 		json_object_set_new(run, "reason",
-				    json_sprintf("fio exit %d: %s %s", r.status,
-						 err.buf ? err.buf : "", r.err.buf ? r.err.buf : ""));
+				    json_sprintf("%s exit %d: %s %s", st->wl->name, r.status,
+						 rc && err.buf ? err.buf : "", r.err.buf ? r.err.buf : ""));
 	} else {
 		json_t *m = json_object();
 
 		for (size_t i = 0; i < ms.n; i++)
 			json_object_set_new(m, ms.m[i].name, json_real(ms.m[i].value));
 		json_object_set_new(run, "metrics", m);
+		if (json_array_size(series))
+			json_object_set(run, "series", series);
 		st->measure_s += r.elapsed_s;
 		json_object_set_new(run, "measure_s", json_real(r.elapsed_s));
 	}
+	json_decref(series);
 	exec_result_free(&r);
-	sb_free(&cmd);
 	sb_free(&err);
 	return status;
+}
+
+static int parse_fio(const char *out, size_t len, struct metric_set *ms, struct sbuf *err,
+		     json_t *series)
+{
+	(void)series;
+	return fio_parse_json(out, len, ms, err);
+}
+
+/* fio in the domU against its xvda. */
+static const char *run_fio(struct run_state *st, const struct variant *v,
+			   const struct plan_step *s, json_t *run)
+{
+	struct sbuf cmd = { 0 };
+	const char *status;
+
+	fio_build_cmdline(&st->sc, v, st->plan.quick, &cmd);
+	status = measure_cmd(st, v, s, run, st->cur->g.domid, cmd.buf, "fio.json", parse_fio);
+	sb_free(&cmd);
+	return status;
+}
+
+static int parse_iperf3(const char *out, size_t len, struct metric_set *ms, struct sbuf *err,
+			json_t *series)
+{
+	return iperf3_parse_json(out, len, ms, err, series);
+}
+
+/* iperf3 server in the domU (started once per domU, answers one test at a time),
+ * client in dom0 over xenbr0: to_guest sends dom0 -> domU, from_guest uses -R. */
+static const char *run_iperf3(struct run_state *st, const struct variant *v,
+			      const struct plan_step *s, json_t *run)
+{
+	struct sbuf cmd = { 0 }, out = { 0 };
+	const char *status;
+
+	if (machine_sh(&st->m, st->cur->g.domid, 20, &out,
+		       "exec 2>&1; pidof iperf3 >/dev/null || iperf3 -s -D")) {
+		json_object_set_new(run, "reason",
+				    json_sprintf("cannot start the iperf3 server in %s: %s",
+						 st->cur->g.name, out.buf ? out.buf : ""));
+		sb_free(&out);
+		return "FAIL";
+	}
+	if (iperf3_build_cmdline(&st->sc, v, st->plan.quick, st->cur->ip, &cmd)) {
+		json_object_set_new(run, "reason", json_string("cannot build the iperf3 command"));
+		sb_free(&out);
+		return "FAIL";
+	}
+	status = measure_cmd(st, v, s, run, 0, cmd.buf, "iperf3.json", parse_iperf3);
+	sb_free(&cmd);
+	sb_free(&out);
+	return status;
+}
+
+static const struct workload workloads[] = {
+	{ "fio", fio_metrics, &fio_n_metrics, blk_evidence, run_fio },
+	{ "iperf3", iperf3_metrics, &iperf3_n_metrics, net_evidence, run_iperf3 },
+};
+
+static const struct workload *workload_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
+		if (name && !strcmp(workloads[i].name, name))
+			return &workloads[i];
+	return NULL;
 }
 
 static void run_step(struct run_state *st, const struct plan_step *s)
@@ -516,7 +620,7 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 		json_object_set_new(run, "reason", json_string(st->cur->invalid_why));
 	}
 	if (!status)
-		status = run_fio(st, v, s, run);
+		status = st->wl->measure(st, v, s, run);
 	json_object_set_new(run, "status", json_string(status));
 	if (st->cur && st->cur->evidence && st->cur->up)
 		json_object_set(run, "evidence", st->cur->evidence);
@@ -665,6 +769,12 @@ static int setup(struct run_state *st, int argc, char **argv)
 		sb_free(&err);
 		return -EINVAL;
 	}
+	st->wl = workload_find(scenario_get(&st->sc, "scenario", "workload"));
+	if (!st->wl) {
+		pvb_err("%s: workload '%s' has no runner", st->o->scenario,
+			scenario_get(&st->sc, "scenario", "workload"));
+		return -EINVAL;
+	}
 	for (int i = 0; i < argc; i++)
 		sb_printf(&cmd, "%s%s", i ? " " : "", argv[i]);
 	pvb_utc_iso(when, sizeof(when));
@@ -688,7 +798,7 @@ static int setup(struct run_state *st, int argc, char **argv)
 	plan_results_json(&st->sc, &st->plan, &scen, &vars);
 	json_object_set_new(st->res, "scenario", scen);
 	json_object_set_new(st->res, "variants", vars);
-	json_object_set_new(st->res, "metrics_meta", metrics_meta_json());
+	json_object_set_new(st->res, "metrics_meta", metrics_meta_json(st->wl));
 	plan_describe(&st->sc, &st->plan, false, &err);
 	pvb_info("%s", err.buf ? err.buf : "");
 	sb_free(&err);

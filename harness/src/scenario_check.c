@@ -176,6 +176,8 @@ static bool number_ok(const struct scenario_key *k, const char *v)
 
 	if (scenario_parse_long(k->type, v, &n) || n < k->min || n > k->max)
 		return false;
+	if ((k->flags & SK_SECONDS) && n % 1000)
+		return false;
 	return !(k->flags & SK_SECTORS) || n % 512 == 0;
 }
 
@@ -244,6 +246,8 @@ int scenario_key_expected(const struct scenario_key *k, struct sbuf *out)
 		rc = fmt_range(out, k);
 	if ((k->flags & SK_SECTORS) && !rc)
 		rc = sb_puts(out, ", a multiple of 512");
+	if ((k->flags & SK_SECONDS) && !rc)
+		rc = sb_puts(out, ", in whole seconds");
 	return rc;
 }
 

@@ -18,8 +18,10 @@ static const struct scenario_key keys[] = {
 	  "Short name, used in results and file names.", "blk-mq" },
 	{ "scenario", "description", ST_STRING, "", "", NULL, 0, 0, 0, NULL,
 	  "One sentence: what is compared and why.", "blkfront with 1 ring vs 2 rings" },
-	{ "scenario", "workload", ST_ENUM, "fio", "", "fio", 0, 0, 0, NULL,
-	  "Workload run in the domU; its keys go in [workload].", "fio" },
+	{ "scenario", "workload", ST_ENUM, "fio", "", "fio|iperf3", 0, 0, 0, NULL,
+	  "Workload: fio on the domU's PV disk, or iperf3 between dom0 and the domU over the "
+	  "PV network; its keys go in [workload].",
+	  "fio" },
 	{ "scenario", "repetitions", ST_INT, "3", "", NULL, 1, 1000, 0, NULL,
 	  "Measured repetitions of each variant.", "5" },
 	{ "scenario", "order", ST_ENUM, "interleaved", "", "interleaved|random|blocked", 0, 0, 0,
@@ -38,7 +40,9 @@ static const struct scenario_key keys[] = {
 	{ "scenario", "timeout", ST_DURATION, "5m", "s", NULL, 1000, 86400000, 0, NULL,
 	  "Limit for one repetition; past it the run is TIMEOUT.", "120s" },
 	{ "scenario", "quick_runtime", ST_DURATION, "3s", "s", NULL, 1000, 3600000, 0, NULL,
-	  "Workload runtime under --quick (which also drops ramp_time).", "2s" },
+	  "Workload runtime under --quick, which also drops fio's ramp_time and iperf3's omit "
+	  "(iperf3 rounds it up to whole seconds).",
+	  "2s" },
 	{ "scenario", "tags", ST_LIST, "", "", NULL, 0, 0, 0, NULL,
 	  "Labels to select scenarios by (e.g. in CI).", "blk, nightly" },
 
@@ -80,6 +84,7 @@ static const struct {
 	const size_t *n;
 } workloads[] = {
 	{ "fio", fio_keys, &fio_n_keys },
+	{ "iperf3", iperf3_keys, &iperf3_n_keys },
 };
 
 /* Module parameters a variant may set. Sources: Linux 6.1 drivers (xen-facts B). */
@@ -141,6 +146,20 @@ static const struct evidence_name evidence[] = {
 	  false, "a module parameter as the domU kernel holds it (bools read Y or N)" },
 	{ "dom0_param.<module>.<param>", DOM_DOM0, EV_FILE, "/sys/module/{module}/parameters/{param}",
 	  false, "a module parameter as the dom0 kernel holds it (bools read Y or N)" },
+	{ "vif_queues", DOM_DOMU, EV_COUNT, "/sys/class/net/eth0/queues/tx-*", true,
+	  "transmit queues of eth0 in the domU, one per netfront queue "
+	  "[xen-netfront.c: xennet_create_queues]" },
+	{ "vif_irqs", DOM_DOM0, EV_COUNT, "/proc/irq/*/vif{domid}.0-q*", true,
+	  "netback interrupt handlers of the domU's first vif in dom0 (vifD.0-qK, or "
+	  "vifD.0-qK-tx and -rx with split event channels) [xen-netback/interface.c]" },
+	{ "vif_frontend.<key>", DOM_DOM0, EV_XENSTORE, "/local/domain/{domid}/device/vif/0/{key}",
+	  false,
+	  "netfront's xenstore key, e.g. multi-queue-num-queues, state, "
+	  "queue-0/event-channel-tx [netif.h]" },
+	{ "vif_backend.<key>", DOM_DOM0, EV_XENSTORE,
+	  "/local/domain/0/backend/vif/{domid}/0/{key}", false,
+	  "netback's xenstore key, e.g. multi-queue-max-queues, hotplug-status, "
+	  "feature-split-event-channels [netif.h]" },
 	{ "queue.<attr>", DOM_DOMU, EV_FILE, "/sys/block/xvda/queue/{key}", false,
 	  "a block queue attribute of xvda in the domU, e.g. max_segments, max_hw_sectors_kb" },
 };
@@ -404,12 +423,19 @@ static int rule_size(const struct scenario *sc, const struct variant *v, struct 
 	return -EINVAL;
 }
 
+static bool workload_is(const struct scenario *sc, const char *name)
+{
+	const char *wl = scenario_get(sc, "scenario", "workload");
+
+	return wl && !strcmp(wl, name);
+}
+
 static int rule_timeout(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
 {
 	long to = val(sc, v, "scenario", "timeout"), quick = val(sc, v, "scenario", "quick_runtime");
 	long run = val(sc, v, "workload", "runtime"), ramp = val(sc, v, "workload", "ramp_time");
 
-	if (to > ramp + run && to > quick)
+	if (!workload_is(sc, "fio") || (to > ramp + run && to > quick))
 		return 0;
 	sb_printf(msg,
 		  "scenario.timeout (%gs) must exceed workload.ramp_time + workload.runtime (%gs) "
@@ -429,6 +455,38 @@ static int rule_rwmixread(const struct scenario *sc, const struct variant *v, st
 		if (!strcmp(rw, mixed[i]))
 			return 0;
 	sb_puts(msg, "workload.rwmixread applies only to rw = rw, readwrite or randrw");
+	return -EINVAL;
+}
+
+/* iperf3 runs omit + duration seconds (the omitted seconds come first); --quick runs
+ * quick_runtime rounded up to whole seconds, without omit. */
+static int rule_iperf3_timeout(const struct scenario *sc, const struct variant *v,
+			       struct sbuf *msg)
+{
+	long to = val(sc, v, "scenario", "timeout"), quick = val(sc, v, "scenario", "quick_runtime");
+	long dur = val(sc, v, "workload", "duration"), omit = val(sc, v, "workload", "omit");
+
+	if (!workload_is(sc, "iperf3") || (to > omit + dur && to > (quick + 999) / 1000 * 1000))
+		return 0;
+	sb_printf(msg,
+		  "scenario.timeout (%gs) must exceed workload.omit + workload.duration (%gs) "
+		  "and scenario.quick_runtime (%gs)",
+		  to / 1e3, (omit + dur) / 1e3, quick / 1e3);
+	return -EINVAL;
+}
+
+/* iperf3 refuses -l outside 16..65507 bytes with -u (one UDP datagram; iperf 3.12). */
+static int rule_iperf3_length(const struct scenario *sc, const struct variant *v,
+			      struct sbuf *msg)
+{
+	const char *proto = variant_get(sc, v, "workload", "protocol");
+	long len = val(sc, v, "workload", "length");
+
+	if (!workload_is(sc, "iperf3") || !proto || strcmp(proto, "udp") || len < 0 ||
+	    (len >= 16 && len <= 65507))
+		return 0;
+	sb_printf(msg, "workload.length (%ld bytes) must be 16 to 65507 bytes with protocol = udp",
+		  len);
 	return -EINVAL;
 }
 
@@ -454,6 +512,14 @@ static const struct {
 	       "workload.ramp_time") },
 	{ "workload.rwmixread applies only to rw = rw, readwrite or randrw.", rule_rwmixread,
 	  KEYS("workload.rwmixread", "workload.rw") },
+	{ "iperf3: scenario.timeout must exceed workload.omit + workload.duration, and "
+	  "scenario.quick_runtime.",
+	  rule_iperf3_timeout,
+	  KEYS("scenario.timeout", "scenario.quick_runtime", "workload.duration",
+	       "workload.omit") },
+	{ "iperf3: with protocol = udp, workload.length must be 16 to 65507 bytes (one UDP "
+	  "datagram).",
+	  rule_iperf3_length, KEYS("workload.length", "workload.protocol") },
 	{ "Exactly one variant is the baseline: the one with baseline = true, else the first.",
 	  NULL, NULL },
 };

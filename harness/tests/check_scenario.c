@@ -86,6 +86,13 @@ static const struct {
 	  ":2: missing key name before '='" },
 	{ "empty.ini",
 	  ": missing required key 'name' in [scenario]" },
+	{ "iperf3-fio-key.ini",
+	  ":7: key 'iodepth' in [workload] belongs to workload 'fio', not 'iperf3'" },
+	{ "iperf3-seconds.ini",
+	  ":6: invalid value '1500ms' for 'duration' in [workload] (expected a duration from "
+	  "1s to 24h, in whole seconds)" },
+	{ "iperf3-unknown-key.ini",
+	  ":6: unknown key 'paralel' in [workload] (did you mean 'parallel'?)" },
 	{ "key-outside-section.ini",
 	  ":1: key 'name' outside any section" },
 	{ "long-line.ini",
@@ -102,6 +109,12 @@ static const struct {
 	{ "rule-in-variant.ini",
 	  ":11: machine.dom0_mem (2048 MiB) + guest.memory (8192 MiB) leave Xen less than "
 	  "256 MiB of machine.memory (6144 MiB) in [variant big]" },
+	{ "rule-iperf3-length.ini",
+	  ":11: workload.length (65536 bytes) must be 16 to 65507 bytes with protocol = udp in "
+	  "[variant b]" },
+	{ "rule-iperf3-timeout.ini",
+	  ":8: scenario.timeout (30s) must exceed workload.omit + workload.duration (30s) and "
+	  "scenario.quick_runtime (3s)" },
 	{ "rule-memory.ini",
 	  ":8: machine.dom0_mem (2048 MiB) + guest.memory (2048 MiB) leave Xen less than "
 	  "256 MiB of machine.memory (4096 MiB)" },
@@ -300,24 +313,29 @@ START_TEST(test_key_tables)
 	scenario_variant_keys(&n);
 	ck_assert_uint_ge(n, 10);
 	ck_assert_str_eq(scenario_workload_at(0), "fio");
-	ck_assert_ptr_null(scenario_workload_at(1));
+	ck_assert_str_eq(scenario_workload_at(1), "iperf3");
+	ck_assert_ptr_null(scenario_workload_at(2));
 	ck_assert_str_eq(scenario_type_name(ST_DURATION), "duration");
 	ck_assert_ptr_nonnull(scenario_rule(0));
 }
 END_TEST
 
-/* A minimal file with key k set to val in its section. */
+/* A minimal file with key k set to val in its section (and scenario.workload set
+ * to k's workload when that is not fio, the default). */
 static void file_with(struct sbuf *t, const struct scenario_key *k, const char *val)
 {
 	static const char *const sects[] = { "scenario", "machine", "guest", "workload" };
 	static const char *const base[][2] = { { "name", "t" }, { NULL, NULL }, { NULL, NULL },
 					       { "rw", "randrw" } };
+	bool fio = !k->workload || !strcmp(k->workload, "fio");
 
 	for (size_t s = 0; s < 4; s++) {
 		bool mine = !strcmp(k->section, sects[s]);
 
 		sb_printf(t, "[%s]\n", sects[s]);
-		if (base[s][0] && !(mine && !strcmp(k->name, base[s][0])))
+		if (s == 0 && !fio)
+			sb_printf(t, "workload = %s\n", k->workload);
+		if (base[s][0] && (s < 3 || fio) && !(mine && !strcmp(k->name, base[s][0])))
 			sb_printf(t, "%s = %s\n", base[s][0], base[s][1]);
 		if (mine)
 			sb_printf(t, "%s = %s\n", k->name, val);

@@ -43,6 +43,7 @@ enum scenario_type {
 #define SK_REQUIRED 0x1 /* the file must set it */
 #define SK_NAME 0x2	/* value is a name: [A-Za-z0-9._-], 1-32 characters */
 #define SK_SECTORS 0x4	/* value (a size) is a multiple of 512 (O_DIRECT on xvda) */
+#define SK_SECONDS 0x8	/* value (a duration) is whole seconds (iperf3 -t, -O) */
 
 /* What changing a value costs between two steps of a plan. */
 enum scenario_scope {
@@ -166,6 +167,8 @@ struct scenario {
 /* [workload] key tables, one per workload, defined in workloads/<name>/. */
 extern const struct scenario_key fio_keys[];
 extern const size_t fio_n_keys;
+extern const struct scenario_key iperf3_keys[];
+extern const size_t iperf3_n_keys;
 
 #define SCENARIO_MAX_VARIANTS 64
 #define SCENARIO_MAX_BYTES (1 << 20)
@@ -212,7 +215,7 @@ struct scenario_entry {
 	const char *section; /* canonical: "workload", "variant 1q" */
 	const char *key;     /* as written */
 	const char *value;
-	const char *workload; /* the scenario's workload: "fio" */
+	const char *workload; /* the scenario's workload: "fio", "iperf3" */
 };
 
 /* Checks a section name ("workload", "variant  1q") and puts its canonical form

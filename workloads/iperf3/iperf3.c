@@ -1,0 +1,363 @@
+/* iperf3.c: the iperf3 workload: [workload] keys, the iperf3 client command line and
+ * the parser of `iperf3 -J` output (untrusted: half of it comes from the guest) into
+ * pvbench metrics. */
+#include "iperf3.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* [workload] keys of workload = iperf3; same columns as scenario_keys.c's table.
+ * Limits are iperf 3.12's (MAX_STREAMS, MAX_TIME, MAX_OMIT_TIME, MAX_BLOCKSIZE,
+ * MAX_TCP_BUFFER); UDP lengths are checked by a rule in scenario_keys.c. */
+const struct scenario_key iperf3_keys[] = {
+	{ "workload", "protocol", ST_ENUM, "tcp", "", "tcp|udp", 0, 0, 0, "iperf3",
+	  "Transport (iperf3 -u for udp).", "udp" },
+	{ "workload", "direction", ST_ENUM, "to_guest", "", "to_guest|from_guest", 0, 0, 0,
+	  "iperf3",
+	  "to_guest: the client in dom0 sends to the server in the domU (netback -> "
+	  "netfront); from_guest: the domU sends (iperf3 -R).",
+	  "from_guest" },
+	{ "workload", "parallel", ST_INT, "1", "", NULL, 1, 128, 0, "iperf3",
+	  "Parallel streams, reported as their sum (iperf3 -P).", "4" },
+	{ "workload", "duration", ST_DURATION, "10s", "s", NULL, 1000, 86400000, SK_SECONDS,
+	  "iperf3", "Measured time of one repetition, after omit (iperf3 -t).", "30s" },
+	{ "workload", "omit", ST_DURATION, "1s", "s", NULL, 0, 600000, SK_SECONDS, "iperf3",
+	  "Warm-up before measuring, not counted in the results (iperf3 -O); 0 under --quick.",
+	  "2s" },
+	{ "workload", "udp_rate", ST_SIZE, "100M", "bits/s", NULL, 0, 100L << 30, 0, "iperf3",
+	  "Target rate of each UDP stream (iperf3 -b), ignored for tcp; k/M/G are powers of "
+	  "1024 as in every size here (100M is -b 104857600); 0: unlimited.",
+	  "50M" },
+	{ "workload", "length", ST_SIZE, NULL, "bytes", NULL, 1, 1L << 20, 0, "iperf3",
+	  "Buffer size of each read/write, for udp the datagram payload (iperf3 -l); unset: "
+	  "iperf3's default (128k for tcp, the path MTU's payload for udp).",
+	  "64k" },
+	{ "workload", "window", ST_SIZE, NULL, "bytes", NULL, 1, 512L << 20, 0, "iperf3",
+	  "Socket buffer size (iperf3 -w, SO_SNDBUF/SO_RCVBUF); unset: the kernel's autotuning.",
+	  "256k" },
+};
+const size_t iperf3_n_keys = ARRAY_SIZE(iperf3_keys);
+
+const struct metric_meta iperf3_metrics[] = {
+	{ "throughput_bits_per_s", "bits/s", METRIC_HIGHER,
+	  "rate at the receiver (all streams, omitted seconds excluded)" },
+	{ "sent_bits_per_s", "bits/s", METRIC_HIGHER, "rate at the sender (all streams)" },
+	{ "retransmits", "count", METRIC_LOWER,
+	  "TCP segments the sender retransmitted (TCP only)" },
+	{ "udp_jitter_ns", "ns", METRIC_LOWER,
+	  "UDP packet delay variation at the receiver (RFC 1889; UDP only)" },
+	{ "udp_lost_pct", "%", METRIC_LOWER, "UDP datagrams lost, percent of sent (UDP only)" },
+	{ "cpu_host_pct", "%", METRIC_LOWER,
+	  "CPU time of the iperf3 client (in dom0), percent of the test's wall time" },
+	{ "cpu_remote_pct", "%", METRIC_LOWER,
+	  "CPU time of the iperf3 server (in the domU), percent of the test's wall time" },
+};
+const size_t iperf3_n_metrics = ARRAY_SIZE(iperf3_metrics);
+
+/* ---- command line ---- */
+
+static int get_long(const struct scenario *sc, const struct variant *v, const char *key,
+		    long *out)
+{
+	return scenario_get_long(sc, v, "workload", key, out) ? -EINVAL : 0;
+}
+
+/* A duration key in whole seconds. */
+static int get_seconds(const struct scenario *sc, const struct variant *v, const char *key,
+		       long *out)
+{
+	long ms;
+
+	if (get_long(sc, v, key, &ms) || ms % 1000)
+		return -EINVAL;
+	*out = ms / 1000;
+	return 0;
+}
+
+/* An address or host name that is one word for a shell and not an option. */
+static bool host_ok(const char *s)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:-";
+	size_t n = s ? strlen(s) : 0;
+
+	return n && n <= 64 && strspn(s, ok) == n && *s != '-';
+}
+
+/* " -l N" for an optional size key; nothing when it is unset. */
+static int add_size(const struct scenario *sc, const struct variant *v, const char *key,
+		    const char *opt, struct sbuf *out)
+{
+	long n;
+
+	if (!variant_get(sc, v, "workload", key))
+		return 0;
+	if (get_long(sc, v, key, &n))
+		return -EINVAL;
+	return sb_printf(out, " %s %ld", opt, n);
+}
+
+int iperf3_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+			 const char *server_ip, struct sbuf *out)
+{
+	const char *proto = variant_get(sc, v, "workload", "protocol");
+	const char *dir = variant_get(sc, v, "workload", "direction");
+	long secs, omit = 0, streams, rate, quick_ms;
+	bool udp;
+	int rc;
+
+	if (!host_ok(server_ip) || !proto || !dir)
+		return -EINVAL;
+	udp = !strcmp(proto, "udp");
+	if (quick) {
+		if (scenario_get_long(sc, v, "scenario", "quick_runtime", &quick_ms) || quick_ms < 1)
+			return -EINVAL;
+		secs = (quick_ms + 999) / 1000;
+	} else if (get_seconds(sc, v, "duration", &secs) || get_seconds(sc, v, "omit", &omit)) {
+		return -EINVAL;
+	}
+	if (get_long(sc, v, "parallel", &streams) || (udp && get_long(sc, v, "udp_rate", &rate)))
+		return -EINVAL;
+	rc = sb_printf(out, "iperf3 -c %s -J -t %ld -O %ld -P %ld", server_ip, secs, omit, streams);
+	if (!rc && !strcmp(dir, "from_guest"))
+		rc = sb_puts(out, " -R");
+	if (!rc && udp)
+		rc = sb_printf(out, " -u -b %ld", rate);
+	if (!rc)
+		rc = add_size(sc, v, "length", "-l", out);
+	if (!rc)
+		rc = add_size(sc, v, "window", "-w", out);
+	return rc;
+}
+
+/* ---- JSON output ---- */
+
+static int bad(struct sbuf *err, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(struct sbuf *err, int rc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err)
+		sb_puts(err, msg);
+	return rc;
+}
+
+/* Copies at most max printable characters of untrusted text (one line) for a message. */
+static void clean(char *dst, size_t len, const char *src, size_t n, size_t max)
+{
+	size_t j = 0, i = 0;
+
+	while (i < n && (src[i] == ' ' || src[i] == '\t'))
+		i++;
+	for (; i < n && src[i] != '\n' && j + 1 < len && j < max; i++)
+		dst[j++] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	while (j && dst[j - 1] == ' ')
+		j--;
+	dst[j] = '\0';
+}
+
+/* The value at root.path, path being dot-separated keys ("end.sum_sent"). */
+static json_t *at(json_t *root, const char *path)
+{
+	char key[64];
+	json_t *obj = root;
+
+	while (obj && *path) {
+		size_t n = strcspn(path, ".");
+
+		if (n >= sizeof(key) || !json_is_object(obj))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		obj = json_object_get(obj, key);
+		path += n + (path[n] == '.');
+	}
+	return obj;
+}
+
+/* A non-negative number at root.path, times scale, finite; -EINVAL with the
+ * message if not. */
+static int number_at(json_t *root, const char *path, double scale, double *out,
+		     struct sbuf *err)
+{
+	json_t *j = at(root, path);
+
+	if (json_is_number(j)) {
+		*out = json_number_value(j) * scale;
+		if (isfinite(*out) && *out >= 0)
+			return 0;
+	}
+	return bad(err, -EINVAL, "missing or invalid '%s' in iperf3 output", path);
+}
+
+/* Where each metric is, per protocol. */
+static const struct field {
+	const char *name, *path;
+	double scale;
+	bool tcp, udp;
+} fields[] = {
+	{ "throughput_bits_per_s", "end.sum_received.bits_per_second", 1, true, true },
+	{ "sent_bits_per_s", "end.sum_sent.bits_per_second", 1, true, true },
+	{ "retransmits", "end.sum_sent.retransmits", 1, true, false },
+	{ "udp_jitter_ns", "end.sum.jitter_ms", 1e6, false, true },
+	{ "udp_lost_pct", "end.sum.lost_percent", 1, false, true },
+	{ "cpu_host_pct", "end.cpu_utilization_percent.host_total", 1, true, true },
+	{ "cpu_remote_pct", "end.cpu_utilization_percent.remote_total", 1, true, true },
+};
+
+/* iperf3's own error: a top-level "error" string. */
+static int check_error(json_t *root, struct sbuf *err)
+{
+	json_t *e = json_object_get(root, "error");
+	char msg[168];
+
+	if (!e)
+		return 0;
+	if (!json_is_string(e))
+		return bad(err, -EINVAL, "missing or invalid 'error' in iperf3 output");
+	clean(msg, sizeof(msg), json_string_value(e), json_string_length(e), 160);
+	return bad(err, -EIO, "iperf3: %s", *msg ? msg : "unknown error");
+}
+
+/* Is it TCP (true) or UDP (false)? */
+static int protocol(json_t *root, bool *tcp, struct sbuf *err)
+{
+	static const char path[] = "start.test_start.protocol";
+	json_t *p = at(root, path);
+	char name[24];
+
+	if (!json_is_string(p))
+		return bad(err, -EINVAL, "missing or invalid '%s' in iperf3 output", path);
+	*tcp = !strcmp(json_string_value(p), "TCP");
+	if (*tcp || !strcmp(json_string_value(p), "UDP"))
+		return 0;
+	clean(name, sizeof(name), json_string_value(p), json_string_length(p), 16);
+	return bad(err, -EINVAL, "unsupported protocol '%s' in iperf3 output (expected TCP or UDP)",
+		   name);
+}
+
+/* Appends intervals[].sum to out; on error out is left as it was. */
+static int add_intervals(json_t *root, json_t *out, struct sbuf *err)
+{
+	static const char *const num[] = { "start", "end", "bits_per_second" };
+	json_t *in = json_object_get(root, "intervals"), *item;
+	size_t start = json_array_size(out), i;
+	int rc = 0;
+
+	if (!json_is_array(out))
+		return bad(err, -EINVAL, "intervals: not a JSON array");
+	if (!json_is_array(in))
+		return bad(err, -EINVAL, "missing or invalid 'intervals' in iperf3 output");
+	if (json_array_size(in) > IPERF3_INTERVALS_MAX)
+		return bad(err, -EINVAL, "too many intervals in iperf3 output (%zu, max %d)",
+			   json_array_size(in), IPERF3_INTERVALS_MAX);
+	json_array_foreach(in, i, item) {
+		json_t *sum = json_object_get(item, "sum"), *o, *om;
+		double v[3];
+
+		for (size_t k = 0; k < 3; k++) {
+			json_t *j = json_is_object(sum) ? json_object_get(sum, num[k]) : NULL;
+
+			v[k] = json_is_number(j) ? json_number_value(j) : NAN;
+			if (!isfinite(v[k]) || v[k] < 0) {
+				rc = bad(err, -EINVAL,
+					 "missing or invalid 'intervals[%zu].sum.%s' in iperf3 output",
+					 i, num[k]);
+				goto out;
+			}
+		}
+		om = json_object_get(sum, "omitted");
+		if (om && !json_is_boolean(om)) {
+			rc = bad(err, -EINVAL,
+				 "missing or invalid 'intervals[%zu].sum.omitted' in iperf3 output", i);
+			goto out;
+		}
+		o = json_pack("{s:f, s:f, s:f, s:b}", "start", v[0], "end", v[1], "bits_per_second",
+			      v[2], "omitted", json_is_true(om));
+		if (!o || json_array_append_new(out, o)) {
+			rc = bad(err, -ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+out:
+	while (rc && json_array_size(out) > start)
+		json_array_remove(out, json_array_size(out) - 1);
+	return rc;
+}
+
+static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err, json_t *intervals)
+{
+	size_t start = out->n;
+	bool tcp = false;
+	double v;
+	int rc = check_error(root, err);
+
+	if (!rc)
+		rc = protocol(root, &tcp, err);
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(fields); i++) {
+		if (!(tcp ? fields[i].tcp : fields[i].udp))
+			continue;
+		rc = number_at(root, fields[i].path, fields[i].scale, &v, err);
+		if (!rc && (rc = metric_set_add(out, fields[i].name, v)))
+			bad(err, rc, "cannot add metric '%s': %s", fields[i].name, strerror(-rc));
+	}
+	if (!rc && intervals)
+		rc = add_intervals(root, intervals, err);
+	if (rc)
+		out->n = start;
+	return rc;
+}
+
+/* Start of the JSON document: the first line that begins with '{'. */
+static const char *json_start(const char *p, const char *end)
+{
+	while (p < end && *p != '{') {
+		const char *nl = memchr(p, '\n', end - p);
+
+		p = nl ? nl + 1 : end;
+	}
+	return p;
+}
+
+int iperf3_parse_json(const char *json, size_t len, struct metric_set *out, struct sbuf *err,
+		      json_t *intervals)
+{
+	const char *end = json + len, *p;
+	char first[96];
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	if (len > IPERF3_OUTPUT_MAX)
+		return bad(err, -EINVAL, "iperf3 output too large (%zu bytes)", len);
+	p = json_start(json, end);
+	if (p == end) {
+		clean(first, sizeof(first), json, len, 80);
+		return bad(err, -EINVAL, "no JSON in iperf3 output%s%s%s",
+			   *first ? " (starts '" : "", first, *first ? "')" : "");
+	}
+	/* no JSON_REJECT_DUPLICATES: iperf 3.12 -P 2 repeats keys in "start" */
+	root = json_loadb(p, end - p, JSON_DISABLE_EOF_CHECK, &jerr);
+	if (!root) {
+		int line = jerr.line;
+
+		for (const char *q = json; q < p; q++)
+			line += *q == '\n';
+		clean(first, sizeof(first), jerr.text, strlen(jerr.text), 80);
+		return bad(err, -EINVAL, "cannot parse iperf3 JSON: %s at line %d", first, line);
+	}
+	rc = json_is_object(root) ? parse_root(root, out, err, intervals)
+				  : bad(err, -EINVAL, "iperf3 JSON is not an object");
+	json_decref(root);
+	return rc;
+}
