@@ -77,6 +77,28 @@ check "compare runs on the result" bash -c "$pv compare '$r' --baseline 1q >'$ou
 check "report renders" $pv report "$r" -o "$out/report"
 check "report carries the emulation banner" grep -qi 'emulat' "$out/report/report.html"
 
+# --- network: a few seconds of iperf3 dom0 -> domU, 1 queue vs 2 -----------------
+N=$out/net
+rc=0; $pv run scenarios/net-mq.ini --quick --reps 1 -o "$N" >"$out/net.out" 2>"$out/net.err" || rc=$?
+if [ $rc -eq 0 ]; then ok "pvbench run net-mq.ini --quick --reps 1 exits 0"; else
+	notok "pvbench run net-mq.ini exits 0 (got $rc)" "$(tail -40 "$out/net.err")"; fi
+NR=$N/results.json
+check "net: both variants OK" jq -e '[.runs[] | .status] == ["OK","OK"]' "$NR"
+check "net: throughput non-zero and matches the raw iperf3 JSON" bash -c '
+	for i in 0 1; do
+		got=$(jq ".runs[$i].metrics.throughput_bits_per_s" "'"$NR"'")
+		raw="'"$N"'/$(jq -r ".runs[$i].raw[0]" "'"$NR"'")"
+		want=$(jq ".end.sum_received.bits_per_second" "$raw")
+		jq -en "$got > 0 and ($got - $want | fabs) < 1e-6 * $want" >/dev/null || exit 1
+	done'
+check "net: evidence shows 1 and 2 netfront queues (eth0 tx queues, xenstore, dom0 irqs)" \
+	jq -e '[.runs[] | .evidence.values | [.vif_queues, .["vif_frontend.multi-queue-num-queues"],
+		.vif_irqs]] == [["1","1","2"],["2","2","4"]]' "$NR"
+check "net: vif hotplug-status connected and both xenbus ends Connected" \
+	jq -e '[.runs[] | .evidence.values | .["vif_backend.hotplug-status"] == "connected" and
+		.["vif_backend.state"] == "4" and .["vif_frontend.state"] == "4"] | all' "$NR"
+check "net: per-interval throughput series kept" jq -e '[.runs[] | .series | length > 0] | all' "$NR"
+
 echo "1..$n"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
