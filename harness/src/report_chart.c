@@ -1,10 +1,12 @@
 /* report_chart.c: gnuplot charts for `pvbench report`, as SVG and PNG under
  * DIR/charts: per metric the median and its 95% CI per variant with every
- * repetition beside it; latency percentiles per variant; the boot timeline; and for
- * sweeps each metric against the swept parameter. The data (.dat) and the script
- * (charts.gp) stay beside the images so anyone can re-render them. Every label
- * taken from results.json is reduced to a safe character set before it reaches
- * gnuplot, and gnuplot runs with a timeout. */
+ * repetition beside it; throughput per reporting interval (runs' "series", iperf3);
+ * latency percentiles per variant; the boot timeline; and for sweeps each metric
+ * against the swept parameter. The data (.dat) and the script (charts.gp) stay
+ * beside the images so anyone can re-render them. Every label taken from
+ * results.json is reduced to a safe character set before it reaches gnuplot, series
+ * from guests are bounded and checked point by point, and gnuplot runs with a
+ * timeout. */
 #include "pvbench/report.h"
 
 #include <errno.h>
@@ -19,7 +21,17 @@
 #define GNUPLOT_TIMEOUT_S 120
 #define MAX_METRICS 256
 
-enum chart_kind { CHART_METRIC, CHART_LATENCY, CHART_BOOT, CHART_SWEEP };
+/* Order of the groups in the report's chart section: see chart_group in
+ * report_sections.c. */
+enum chart_kind { CHART_METRIC, CHART_LATENCY, CHART_BOOT, CHART_SWEEP, CHART_INTERVALS };
+
+/* Runs' "series" come from the guest's side of iperf3: at most this many entries
+ * are read per repetition (iperf3_parse_json's own limit; a longer array leaves the
+ * repetition out), at most SERIES_MAX_TOTAL points go into the chart, and times
+ * beyond SERIES_MAX_SECONDS are not an interval of any run. */
+#define SERIES_MAX_POINTS 100000
+#define SERIES_MAX_TOTAL 1000000
+#define SERIES_MAX_SECONDS 1e7
 
 static const char gp_colors[][8] = {"#1f5fa8", "#d9480f", "#2b8a3e", "#862e9c",
 				    "#c92a2a", "#5c940d", "#0b7285", "#e67700"};
@@ -83,7 +95,9 @@ static int write_dat(const struct report *r, const char *name, struct rbuf *dat)
 	return write_file_atomic(path, dat->sb.buf ? dat->sb.buf : "", dat->sb.len);
 }
 
-static void gp_begin(struct rbuf *gp, const char *name, const char *title, const char *ylabel)
+/* Starts a chart in the script; ys is the y divisor from y_scale (1: none). */
+static void gp_begin(struct rbuf *gp, const char *name, const char *title, const char *ylabel,
+		     double ys)
 {
 	char t[128], y[128];
 
@@ -96,6 +110,7 @@ static void gp_begin(struct rbuf *gp, const char *name, const char *title, const
 		  gp_label(y, sizeof(y), ylabel));
 	rb_puts(gp, "set grid ytics\nset key outside bottom center horizontal reverse Left\n"
 		    "set border 3\nset tics nomirror\n");
+	rb_printf(gp, "ys = %g\n", ys);
 }
 
 static void gp_end(struct rbuf *gp, const char *name)
@@ -104,6 +119,51 @@ static void gp_end(struct rbuf *gp, const char *name)
 		  "set terminal pngcairo size 760,440 font 'sans,10' noenhanced background "
 		  "rgb 'white'\nset output '%s.png'\nreplot\nset output\n",
 		  name);
+}
+
+/* Scale of a chart's y axis: rates and sizes whose largest value reaches 10000 get a
+ * decimal SI prefix, so ticks read "640" beside "Mbits/s" instead of "6.4e+08"
+ * (smaller values read well as they are).
+ * Returns the divisor and writes the axis label; scripts set "ys = <divisor>" and
+ * plot column(N)/ys, so the .dat files keep the values as recorded. */
+static double y_scale(const char *unit, double maxabs, char *label, size_t len)
+{
+	static const char *const scalable[] = {"bits/s", "bit/s", "B/s", "IO/s", "B"};
+	static const struct {
+		double div;
+		const char *prefix;
+	} pre[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
+	double div = 1;
+
+	snprintf(label, len, "%s", unit ? unit : "");
+	for (size_t i = 0; unit && i < ARRAY_SIZE(scalable); i++) {
+		if (strcmp(unit, scalable[i]))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(pre) && isfinite(maxabs) && maxabs >= 1e4; k++)
+			if (maxabs >= pre[k].div) {
+				div = pre[k].div;
+				snprintf(label, len, "%s%s", pre[k].prefix, unit);
+				break;
+			}
+		break;
+	}
+	return div;
+}
+
+/* Largest |value| of a metric's OK samples in runs [lo, hi). */
+static double metric_maxabs(const struct report *r, size_t lo, size_t hi, const char *metric)
+{
+	double m = 0;
+
+	for (size_t i = lo; i < hi && i < r->nruns; i++)
+		for (size_t j = 0; j < r->runs[i].nvar; j++) {
+			const struct pvb_series *s = variant_series(&r->runs[i].var[j], metric);
+
+			for (size_t k = 0; s && k < s->n; k++)
+				if (isfinite(s->v[k]))
+					m = fmax(m, fabs(s->v[k]));
+		}
+	return m;
 }
 
 /* Median and its distribution-free 95% CI for one series, as "x median lo hi". */
@@ -171,8 +231,9 @@ static int metric_blocks(const struct report *r, const char *metric, struct rbuf
 static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, size_t idx)
 {
 	struct rbuf dat = {0}, tics = {0};
-	char name[96], tok[48], title[200], cap[512];
+	char name[96], tok[48], title[200], cap[512], ylab[64];
 	const char *unit = "";
+	double ys;
 	int x = metric_blocks(r, metric, &dat, &tics), rc;
 
 	file_token(tok, sizeof(tok), metric);
@@ -180,13 +241,16 @@ static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, s
 	rc = x ? write_dat(r, name, &dat) : 0;
 	if (x && !rc && !tics.err) {
 		metric_title(r, metric, title, sizeof(title), &unit);
-		gp_begin(gp, name, title, unit);
+		ys = y_scale(unit, metric_maxabs(r, 0, r->nruns, metric), ylab, sizeof(ylab));
+		gp_begin(gp, name, title, ylab, ys);
 		rb_printf(gp, "set xtics (%s)%s\nset xrange [-0.6:%d.6]\n", tics.sb.buf,
 			  x > 5 ? " rotate by -30" : "", x - 1);
 		rb_printf(gp,
-			  "plot '%s.dat' index 0 using 1:2:3:4 with yerrorbars pt 7 ps 1.3 "
-			  "lw 2 lc rgb '%s' title 'median, 95%% CI', '' index 1 using 1:2 "
-			  "with points pt 6 ps 0.9 lc rgb '#777777' title 'repetitions'\n",
+			  "plot '%s.dat' index 0 using "
+			  "1:(column(2)/ys):(column(3)/ys):(column(4)/ys) with yerrorbars "
+			  "pt 7 ps 1.3 lw 2 lc rgb '%s' title 'median, 95%% CI', '' index 1 using "
+			  "1:(column(2)/ys) with points pt 6 ps 0.9 lc rgb '#777777' title "
+			  "'repetitions'\n",
 			  name, gp_colors[0]);
 		gp_end(gp, name);
 		snprintf(cap, sizeof(cap),
@@ -295,7 +359,7 @@ static int chart_latency(struct report *r, struct rbuf *gp, const struct pct_gro
 	latency_series(r, g, &dat, &plot, name);
 	if (plot.sb.len && !plot.err && !(rc = write_dat(r, name, &dat))) {
 		snprintf(title, sizeof(title), "%s percentiles (%s)", g->prefix, g->unit);
-		gp_begin(gp, name, title, g->unit);
+		gp_begin(gp, name, title, g->unit, 1);
 		rb_puts(gp, "set logscale y\nset xtics (");
 		for (size_t q = 0; q < g->n; q++)
 			rb_printf(gp, "%s'p%g' %zu", q ? ", " : "", g->pct[q], q);
@@ -409,7 +473,7 @@ static int chart_boot(struct report *r, struct rbuf *gp)
 	int rows = boot_blocks(r, &dat, &tics), rc = 0;
 
 	if (rows && !tics.err && !(rc = write_dat(r, name, &dat))) {
-		gp_begin(gp, name, "Boot timeline: when each stage was reached", "");
+		gp_begin(gp, name, "Boot timeline: when each stage was reached", "", 1);
 		rb_printf(gp,
 			  "set xlabel 'seconds since QEMU start'\nset ytics (%s)\n"
 			  "set yrange [-0.7:%d.9]\nset xrange [0:*]\nunset key\nplot ",
@@ -514,8 +578,8 @@ static int chart_sweep(struct report *r, struct rbuf *gp, size_t run, const char
 {
 	const struct pvb_results *res = &r->runs[run];
 	struct rbuf dat = {0};
-	char name[96], tok[48], title[300], mt[200], xl[80], cap[512];
-	double ratio;
+	char name[96], tok[48], title[300], mt[200], xl[80], cap[512], ylab[64];
+	double ratio, ys;
 	const char *unit;
 	int rc = 0;
 
@@ -525,12 +589,15 @@ static int chart_sweep(struct report *r, struct rbuf *gp, size_t run, const char
 	    !(rc = write_dat(r, name, &dat))) {
 		metric_title(r, metric, mt, sizeof(mt), &unit);
 		snprintf(title, sizeof(title), "%s against %s", mt, key);
-		gp_begin(gp, name, title, unit);
+		ys = y_scale(unit, metric_maxabs(r, run, run + 1, metric), ylab, sizeof(ylab));
+		gp_begin(gp, name, title, ylab, ys);
 		rb_printf(gp, "set xlabel '%s'\nunset key\n%s", gp_label(xl, sizeof(xl), key),
 			  ratio >= 8 ? "set logscale x 2\n" : "");
 		rb_printf(gp,
-			  "plot '%s.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc "
-			  "rgb '%s', '' index 1 using 1:2 with points pt 6 lc rgb '#777777'\n",
+			  "plot '%s.dat' index 0 using "
+			  "1:(column(2)/ys):(column(3)/ys):(column(4)/ys) with yerrorlines lw 2 "
+			  "pt 7 lc rgb '%s', '' index 1 using 1:(column(2)/ys) with points pt 6 "
+			  "lc rgb '#777777'\n",
 			  name, gp_colors[0]);
 		gp_end(gp, name);
 		snprintf(cap, sizeof(cap),
@@ -556,6 +623,205 @@ static int sweep_charts(struct report *r, struct rbuf *gp, const char **metrics,
 			rc = chart_sweep(r, gp, i, key, vals, metrics[m], m);
 		free(vals);
 	}
+	return rc;
+}
+
+/* ---- throughput per reporting interval (runs' "series") ---- */
+
+struct ipoint {
+	double x, y; /* seconds since the measured part began (interval midpoint), bits/s */
+};
+
+struct series_tally {
+	size_t reps, points;  /* plotted */
+	size_t bad;	      /* entries that are not a valid interval, left out */
+	size_t reps_left_out; /* series not an array, or too long for the bounds */
+	double maxy;	      /* largest bits/s plotted */
+	const char *workload; /* of every plotted run, or "" when they differ */
+	bool one_workload;
+};
+
+static int cmp_ipoint(const void *a, const void *b)
+{
+	double x = ((const struct ipoint *)a)->x, y = ((const struct ipoint *)b)->x;
+
+	return (x > y) - (x < y);
+}
+
+static bool finite_num(json_t *obj, const char *key, double *x)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_number(v))
+		return false;
+	*x = json_number_value(v);
+	return isfinite(*x);
+}
+
+/* The measured intervals of one repetition's series into pts (room for
+ * SERIES_MAX_POINTS), in time order. An entry counts only as an object with finite
+ * numbers 0 <= start <= end <= SERIES_MAX_SECONDS and bits_per_second >= 0 and a
+ * boolean omitted; others are counted in *bad. Omitted intervals are skipped; x is
+ * the midpoint of the interval less the start of the first measured one. */
+static size_t series_points(json_t *series, struct ipoint *pts, size_t *bad)
+{
+	double t0 = INFINITY;
+	size_t n = 0, i;
+	json_t *e;
+
+	json_array_foreach(series, i, e)
+	{
+		double start, end, bps;
+		json_t *om = json_object_get(e, "omitted");
+
+		if (!finite_num(e, "start", &start) || !finite_num(e, "end", &end) ||
+		    !finite_num(e, "bits_per_second", &bps) || !json_is_boolean(om) || start < 0 ||
+		    end < start || end > SERIES_MAX_SECONDS || bps < 0) {
+			(*bad)++;
+			continue;
+		}
+		if (json_is_true(om))
+			continue;
+		t0 = fmin(t0, start);
+		pts[n++] = (struct ipoint){(start + end) / 2, bps};
+	}
+	for (i = 0; i < n; i++)
+		pts[i].x -= t0;
+	qsort(pts, n, sizeof(*pts), cmp_ipoint);
+	return n;
+}
+
+/* One data block per OK repetition with a series, one plot clause each, coloured by
+ * variant, the legend naming each variant once. Returns the number of blocks. */
+static int interval_blocks(const struct report *r, struct ipoint *pts, struct rbuf *dat,
+			   struct rbuf *plot, const char *name, struct series_tally *t)
+{
+	char lab[80], cap[160];
+	int block = 0, color = 0;
+
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t j = 0; j < r->runs[i].nvar; j++) {
+			const char *var = r->runs[i].var[j].name;
+			json_t *rr, *series;
+			size_t k, drawn = 0;
+
+			json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
+			{
+				const char *wl = rj_str(
+				    json_object_get(r->runs[i].root, "scenario"), "workload");
+				size_t n;
+
+				if (!rj_str(rr, "variant") || strcmp(rj_str(rr, "variant"), var) ||
+				    pvb_status_parse(rj_str(rr, "status")) != PVB_OK ||
+				    !(series = json_object_get(rr, "series")))
+					continue;
+				if (!json_is_array(series) ||
+				    json_array_size(series) > SERIES_MAX_POINTS ||
+				    json_array_size(series) > SERIES_MAX_TOTAL - t->points) {
+					t->reps_left_out++;
+					continue;
+				}
+				if (!(n = series_points(series, pts, &t->bad)))
+					continue;
+				for (size_t q = 0; q < n; q++) {
+					rb_printf(dat, "%.9g %.10g\n", pts[q].x, pts[q].y);
+					t->maxy = fmax(t->maxy, pts[q].y);
+				}
+				rb_puts(dat, "\n\n");
+				report_var_label(r, i, var, cap, sizeof(cap));
+				rb_printf(
+				    plot,
+				    "%s'%s.dat' index %d using 1:(column(2)/ys) with %s lw 1.5 "
+				    "pt 7 ps 0.6 lc rgb '%s' ",
+				    block ? ", " : "plot ", name, block,
+				    n <= 120 ? "linespoints" : "lines",
+				    gp_colors[color % ARRAY_SIZE(gp_colors)]);
+				if (drawn++)
+					rb_puts(plot, "notitle");
+				else
+					rb_printf(plot, "title '%s'",
+						  gp_label(lab, sizeof(lab), cap));
+				if (!t->reps)
+					t->workload = wl ? wl : "";
+				t->one_workload =
+				    !t->reps || (t->one_workload && wl && !strcmp(wl, t->workload));
+				t->reps++;
+				t->points += n;
+				block++;
+			}
+			color += drawn > 0;
+		}
+	return block;
+}
+
+static void interval_caption(char *cap, size_t len, const char *title, const struct series_tally *t)
+{
+	size_t off = snprintf(cap, len,
+			      "%s: bits/s of each measured interval as the client reported it "
+			      "(iperf3: the sender's rate for direction to_guest, the "
+			      "receiver's for from_guest), at the middle of the interval; x is "
+			      "seconds since the measured part began (omitted intervals left "
+			      "out); one line per OK repetition (%zu), coloured by variant",
+			      title, t->reps);
+
+	if (off < len && (t->bad || t->reps_left_out))
+		snprintf(cap + off, len - off,
+			 "; left out: %zu malformed intervals, %zu repetitions (series not an "
+			 "array, over %d intervals or over %d points in all)",
+			 t->bad, t->reps_left_out, SERIES_MAX_POINTS, SERIES_MAX_TOTAL);
+}
+
+static bool any_series(const struct report *r)
+{
+	for (size_t i = 0; i < r->nruns; i++) {
+		json_t *rr;
+		size_t k;
+
+		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
+		{
+			if (json_object_get(rr, "series"))
+				return true;
+		}
+	}
+	return false;
+}
+
+static int chart_intervals(struct report *r, struct rbuf *gp)
+{
+	const char *name = "throughput-intervals";
+	struct rbuf dat = {0}, plot = {0};
+	struct series_tally t = {0};
+	char title[128], wl[40], ylab[64], cap[512];
+	struct ipoint *pts = NULL;
+	double ys;
+	int blocks = 0, rc = 0;
+
+	if (any_series(r) && !(pts = malloc(SERIES_MAX_POINTS * sizeof(*pts))))
+		return -ENOMEM;
+	if (pts)
+		blocks = interval_blocks(r, pts, &dat, &plot, name, &t);
+	free(pts);
+	if (t.bad || t.reps_left_out)
+		pvb_warn("interval chart: left out %zu malformed series intervals and %zu "
+			 "repetitions (series not an array, over %d intervals or over %d points "
+			 "in all)",
+			 t.bad, t.reps_left_out, SERIES_MAX_POINTS, SERIES_MAX_TOTAL);
+	if (blocks && !plot.err && !dat.err && !(rc = write_dat(r, name, &dat))) {
+		snprintf(title, sizeof(title), "Throughput per %s interval",
+			 t.one_workload && *t.workload ? gp_label(wl, sizeof(wl), t.workload)
+						       : "reporting");
+		ys = y_scale("bits/s", t.maxy, ylab, sizeof(ylab));
+		gp_begin(gp, name, title, ylab, ys);
+		rb_printf(gp,
+			  "set xlabel 'seconds since the measured part began'\n"
+			  "set xrange [0:*]\nset yrange [0:*]\n%s\n",
+			  plot.sb.buf);
+		gp_end(gp, name);
+		interval_caption(cap, sizeof(cap), title, &t);
+		rc = add_chart(r, CHART_INTERVALS, name, cap);
+	}
+	sb_free(&dat.sb);
+	sb_free(&plot.sb);
 	return rc;
 }
 
@@ -633,6 +899,8 @@ static int build_charts(struct report *r, struct rbuf *gp)
 	nm = metric_union(r, metrics);
 	for (size_t i = 0; i < nm && !rc; i++)
 		rc = chart_metric(r, gp, metrics[i], i);
+	if (!rc)
+		rc = chart_intervals(r, gp);
 	if (!rc)
 		rc = latency_charts(r, gp, metrics, nm);
 	if (!rc)

@@ -12,9 +12,11 @@
 #define N 48
 #define CONSOLE_LINES 60
 #define CONSOLE_BYTES 65536
+#define MAX_COMMANDS 16
 
+/* Indexed by enum chart_kind (report_chart.c). */
 static const char *const chart_group[] = {"Per metric", "Latency percentiles", "Boot timeline",
-					  "Sweeps"};
+					  "Sweeps", "Throughput over time"};
 
 static void heading_run(struct doc *d, const struct report *r, size_t i, const char *what)
 {
@@ -44,7 +46,17 @@ static void sec_banners(struct doc *d, const struct report *r)
 		}
 }
 
-static void summary_rows(struct doc *d, const struct comparison *c)
+/* "+45", "-0.631", "0": fmt_num with an explicit sign. */
+static const char *signed_num(char *buf, size_t len, double x)
+{
+	char n[N];
+
+	fmt_num(n, sizeof(n), x);
+	snprintf(buf, len, "%s%s", isfinite(x) && x > 0 ? "+" : "", n);
+	return buf;
+}
+
+static void summary_rows(struct doc *d, const struct comparison *c, bool *shifts)
 {
 	for (size_t i = 0; i < c->npair; i++) {
 		const struct cmp_pair *p = &c->pair[i];
@@ -54,16 +66,22 @@ static void summary_rows(struct doc *d, const struct comparison *c)
 			 cmp_side_label(p, 1, n, sizeof(n)));
 		for (size_t j = 0; j < p->nm; j++) {
 			const struct cmp_metric *m = &p->m[j];
-			char ch[N], lo[N], hi[N], ci[3 * N], pv[N];
-			const char *row[] = {t,
-					     m->name,
-					     verdict_names[m->verdict],
-					     fmt_pct(ch, N, m->boot.change),
-					     ci,
-					     fmt_p(pv, N, m->p_holm)};
+			char ch[3 * N], lo[N], hi[N], ci[3 * N], pv[N];
+			const char *row[] = {t,	 m->name, verdict_names[m->verdict],
+					     ch, ci,	  fmt_p(pv, N, m->p_holm)};
 
-			snprintf(ci, sizeof(ci), "[%s, %s]", fmt_pct(lo, N, m->boot.lo),
-				 fmt_pct(hi, N, m->boot.hi));
+			if (m->notes & NOTE_NO_RATIO) { /* judged on the Hodges-Lehmann shift */
+				snprintf(ch, sizeof(ch), "shift %s%s%s",
+					 signed_num(lo, N, m->hl.shift), *m->meta.unit ? " " : "",
+					 m->meta.unit);
+				snprintf(ci, sizeof(ci), "[%s, %s]", signed_num(lo, N, m->hl.lo),
+					 signed_num(hi, N, m->hl.hi));
+				*shifts = true;
+			} else {
+				fmt_pct(ch, sizeof(ch), m->boot.change);
+				snprintf(ci, sizeof(ci), "[%s, %s]", fmt_pct(lo, N, m->boot.lo),
+					 fmt_pct(hi, N, m->boot.hi));
+			}
 			doc_row(d, row, verdict_class[m->verdict]);
 		}
 	}
@@ -74,6 +92,7 @@ static void sec_summary(struct doc *d, const struct report *r)
 	static const char *const head[] = {"comparison", "metric", "verdict",
 					   "change",	 "95% CI", "p (Holm)"};
 	size_t count[V_NVERDICT] = {0}, total = 0;
+	bool shifts = false;
 
 	d->ops->heading(d, 2, "Summary");
 	for (size_t i = 0; i < r->nruns; i++) {
@@ -94,10 +113,16 @@ static void sec_summary(struct doc *d, const struct report *r)
 	}
 	doc_table(d, ARRAY_SIZE(head), head, 0x38);
 	for (size_t i = 0; i < r->ncmp; i++)
-		summary_rows(d, &r->cmp[i]);
+		summary_rows(d, &r->cmp[i], &shifts);
 	doc_table_end(d);
 	doc_paraf(d, "%zu better, %zu worse, %zu no change, %zu inconclusive.", count[V_BETTER],
 		  count[V_WORSE], count[V_NO_CHANGE], count[V_INCONCLUSIVE]);
+	if (shifts)
+		d->ops->para(d,
+			     "\"shift\": the base median is not positive (e.g. no retransmits), "
+			     "so there is no relative change; the change and its interval are the "
+			     "Hodges-Lehmann shift new - base and its interval, in the metric's "
+			     "unit (see Comparisons).");
 }
 
 static void sec_charts(struct doc *d, const struct report *r)
@@ -314,6 +339,56 @@ static void sec_evidence(struct doc *d, const struct report *r)
 	}
 }
 
+/* The distinct workload command lines of a run ("command" of each repetition), with
+ * the variants that ran each: what ran, after --quick and overrides. */
+static void workload_commands(struct doc *d, json_t *root)
+{
+	struct {
+		const char *cmd, *var[8];
+		size_t nvar;
+		bool more_vars;
+	} c[MAX_COMMANDS];
+	struct rbuf o = {0};
+	size_t n = 0, more = 0, k;
+	json_t *rr;
+
+	json_array_foreach(json_object_get(root, "runs"), k, rr)
+	{
+		const char *cmd = rj_str(rr, "command"), *var = rj_str(rr, "variant") ?: "?";
+		size_t i = 0, v = 0;
+
+		if (!cmd)
+			continue;
+		while (i < n && strcmp(c[i].cmd, cmd))
+			i++;
+		if (i == n && n == MAX_COMMANDS) {
+			more++;
+			continue;
+		}
+		if (i == n)
+			c[n++] = (typeof(c[0])){.cmd = cmd};
+		while (v < c[i].nvar && strcmp(c[i].var[v], var))
+			v++;
+		if (v == c[i].nvar && v < ARRAY_SIZE(c[i].var))
+			c[i].var[c[i].nvar++] = var;
+		else if (v == c[i].nvar)
+			c[i].more_vars = true;
+	}
+	for (k = 0; k < n; k++) {
+		for (size_t v = 0; v < c[k].nvar; v++)
+			rb_printf(&o, "%s%s", v ? ", " : "", c[k].var[v]);
+		rb_printf(&o, "%s: %s\n", c[k].more_vars ? ", ..." : "", c[k].cmd);
+	}
+	if (more)
+		rb_printf(&o, "(%zu more distinct command lines)\n", more);
+	if (n && !o.err) {
+		d->ops->para(d, "Workload commands as run, after --quick and variant overrides "
+				"(variants: command):");
+		d->ops->pre(d, o.sb.buf);
+	}
+	sb_free(&o.sb);
+}
+
 static void sec_method(struct doc *d, const struct report *r)
 {
 	struct rbuf m = {0};
@@ -322,16 +397,22 @@ static void sec_method(struct doc *d, const struct report *r)
 	for (size_t i = 0; i < r->nruns; i++) {
 		json_t *sc = json_object_get(r->runs[i].root, "scenario"), *rr;
 		struct rbuf order = {0};
+		char seed[N];
 		size_t k;
 
 		heading_run(d, r, i, NULL);
+		if (isfinite(rj_num(sc, "seed", NAN)))
+			snprintf(seed, sizeof(seed), "seed %.0f", rj_num(sc, "seed", NAN));
+		else
+			snprintf(seed, sizeof(seed), "no seed");
 		doc_paraf(d,
 			  "Scenario %s (%s), workload %s: %.0f repetitions per variant, order "
-			  "%s, seed %.0f.",
+			  "%s, %s.",
 			  rj_str(sc, "name") ?: "?", rj_str(sc, "file") ?: "?",
 			  rj_str(sc, "workload") ?: "?", rj_num(sc, "repetitions", NAN),
-			  rj_str(sc, "order") ?: "?", rj_num(sc, "seed", NAN));
-		kv_para(d, "Workload parameters", json_object_get(sc, "params"));
+			  rj_str(sc, "order") ?: "?", seed);
+		kv_para(d, "Workload parameters (scenario file)", json_object_get(sc, "params"));
+		workload_commands(d, r->runs[i].root);
 		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr) if (k < 64)
 		    rb_printf(&order, "%s%.0f:%s#%.0f", k ? " " : "", rj_num(rr, "seq", 0),
 			      rj_str(rr, "variant") ?: "?", rj_num(rr, "rep", 0));
@@ -435,7 +516,9 @@ static void sec_reproduce(struct doc *d, const struct report *r)
 
 		heading_run(d, r, i, NULL);
 		doc_paraf(d, "Project commit %s (%s %s). Run directory %s. Command:",
-			  rj_str(tool, "commit") ?: "?", rj_str(tool, "name") ?: "pvbench",
+			  rj_str(tool, "commit")
+			      ?: rj_str(json_object_get(root, "environment"), "commit") ?: "?",
+			  rj_str(tool, "name") ?: "pvbench",
 			  rj_str(tool, "version") ?: "?", r->runs[i].dir);
 		d->ops->pre(d, rj_str(root, "command") ?: "(not recorded)");
 		doc_paraf(d, "Scenario file %s:", rj_str(sc, "file") ?: "?");

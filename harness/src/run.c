@@ -54,6 +54,10 @@ struct workload {
 	const struct metric_meta *metrics;
 	const size_t *n_metrics;
 	const char *const *evidence;
+	struct {
+		bool domu;	/* grep the domU's kernel log, else dom0's */
+		const char *re; /* printf format (%d: domid) of an ERE */
+	} log_grep[2];
 	const char *(*measure)(struct run_state *st, const struct variant *v,
 			       const struct plan_step *s, json_t *run);
 };
@@ -324,12 +328,17 @@ static void collect_evidence(struct run_state *st, const struct variant *v)
 		if (!variant_expects(v, name))
 			check_expect(st, name, v->ov[i].value, true, values, checks, &out);
 	}
-	if (!machine_sh(&st->m, 0, 20, &out, "dmesg | grep 'xen-blkback: backend/vbd/%d/' | tail -n 2",
-			st->cur->g.domid) && out.len)
-		json_array_append_new(lines, json_string(out.buf));
-	if (!machine_sh(&st->m, st->cur->g.domid, 20, &out, "dmesg | grep 'blkfront: xvda' | tail -n 1") &&
-	    out.len)
-		json_array_append_new(lines, json_string(out.buf));
+	/* The kernel log lines that show the feature's negotiation, from dom0 and the domU
+	 * (%d: the domU's id; ERE, passed to grep -E). */
+	for (size_t i = 0; i < ARRAY_SIZE(st->wl->log_grep) && st->wl->log_grep[i].re; i++) {
+		int dom = st->wl->log_grep[i].domu ? st->cur->g.domid : 0;
+		char re[128];
+
+		snprintf(re, sizeof(re), st->wl->log_grep[i].re, st->cur->g.domid);
+		if (!machine_sh(&st->m, dom, 20, &out, "dmesg | grep -E '%s' | tail -n 2", re) &&
+		    out.len)
+			json_array_append_new(lines, json_string(out.buf));
+	}
 	json_decref(st->cur->evidence);
 	st->cur->evidence = json_pack("{s:o, s:o, s:o}", "values", values, "checks", checks,
 				 "log_lines", lines);
@@ -576,8 +585,10 @@ static const char *run_iperf3(struct run_state *st, const struct variant *v,
 }
 
 static const struct workload workloads[] = {
-	{ "fio", fio_metrics, &fio_n_metrics, blk_evidence, run_fio },
-	{ "iperf3", iperf3_metrics, &iperf3_n_metrics, net_evidence, run_iperf3 },
+	{ "fio", fio_metrics, &fio_n_metrics, blk_evidence,
+	  { { false, "xen-blkback: backend/vbd/%d/" }, { true, "blkfront: xvda" } }, run_fio },
+	{ "iperf3", iperf3_metrics, &iperf3_n_metrics, net_evidence,
+	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_iperf3 },
 };
 
 static const struct workload *workload_find(const char *name)
@@ -627,6 +638,12 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 	if (strcmp(status, "OK") && strcmp(status, "INVALID"))
 		console_excerpt(st, run);
 	json_object_set_new(run, "duration_s", json_real(pvb_now() - t0));
+	if (pvb_interrupted) {
+		/* Ctrl-C or SIGTERM cut this step short: it is not a result, and --resume
+		 * runs it again. */
+		json_decref(run);
+		return;
+	}
 	json_array_append_new(json_object_get(st->res, "runs"), run);
 	st->failed += strcmp(status, "OK") != 0;
 	if (!strcmp(status, "CRASH") || (st->up && st->m.dead))
@@ -742,6 +759,10 @@ static int load_resume(struct run_state *st, struct plan_done **done, size_t *n)
 	}
 	runs = json_object_get(old, "runs");
 	*done = calloc(json_array_size(runs) + 1, sizeof(**done));
+	for (i = json_array_size(runs); i-- > 0;) /* files from before this rule */
+		if (!strcmp(json_string_value(json_object_get(json_array_get(runs, i), "status"))
+				    ?: "", "INTERRUPTED"))
+			json_array_remove(runs, i);
 	json_array_foreach(runs, i, r)
 	{
 		(*done)[*n].variant = strdup(json_string_value(json_object_get(r, "variant")) ?: "");

@@ -1,7 +1,9 @@
 /* check_report.c: unit tests of the report writers: escapers and number formats,
  * the option-table parser, text/Markdown tables, and `pvbench report` on the
  * synthetic fixtures (harness/tests/data/results): files written, charts inlined,
- * hostile strings escaped, the TCG banner, and single error lines with exit 2.
+ * hostile strings escaped, the TCG banner, and single error lines with exit 2; on
+ * the recorded iperf3 run (net-mq-quick): its tables, evidence and the chart of
+ * throughput per interval, and that malformed series from a guest are left out.
  * Run from the repository root; chart checks are skipped when gnuplot is absent. */
 #include "pvbench/commands.h"
 #include "pvbench/report.h"
@@ -295,6 +297,223 @@ START_TEST(test_report_sweep)
 }
 END_TEST
 
+static bool exists(const char *dir, const char *file)
+{
+	char path[600];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return stat(path, &st) == 0;
+}
+
+/* A real iperf3 run (net-mq-quick: 1q and 2q, one repetition each, with series). */
+START_TEST(test_report_net_mq)
+{
+	const char *args[] = {D "net-mq-quick", NULL};
+	char dir[] = "/tmp/check_report.XXXXXX";
+	char *html, *md, *dat, *gp;
+	int errs;
+
+	ck_assert_int_eq(run_report(args, dir, &errs), 0);
+	ck_assert_int_eq(errs, 0);
+	html = read_out(dir, "report.html");
+	md = read_out(dir, "report.md");
+	/* summary, with the Hodges-Lehmann shift where the base median is 0 */
+	ck_assert_ptr_nonnull(strstr(md, "| 1q -> 2q | throughput_bits_per_s | inconclusive | "
+					 "+39.6% | [+39.6%, +39.6%] | 1 |"));
+	ck_assert_ptr_nonnull(
+	    strstr(md, "| 1q -> 2q | retransmits | inconclusive | shift +45 count | [+45, +45] |"));
+	ck_assert_ptr_nonnull(strstr(md, "| cpu_host_pct | % | lower | 1/1 |"));
+	/* evidence, method and reproduction for a non-fio workload */
+	ck_assert_ptr_nonnull(strstr(md, "| vif_irqs | 4 | '4' | 1/1 |"));
+	ck_assert_ptr_nonnull(strstr(md, "| vif_backend.hotplug-status | connected |"));
+	ck_assert_ptr_nonnull(strstr(md, "workload iperf3: 1 repetitions per variant, order "
+					 "interleaved, no seed."));
+	ck_assert_ptr_nonnull(strstr(md, "1q: iperf3 -c 10.0.0.2 -J -t 3 -O 0 -P 4\n"));
+	ck_assert_ptr_nonnull(strstr(md, "Project commit fc9ced6 "));
+	ck_assert_ptr_null(strstr(md, "seed nan"));
+	/* the interval chart: data, script, caption; no latency-percentile chart */
+	dat = read_out(dir, "charts/throughput-intervals.dat");
+	ck_assert_str_eq(dat, "0.507681 418248141.9\n1.526618 477878436.2\n2.5239525 593234219.5\n"
+			      "\n\n0.519765 642543156.1\n1.5247365 659133112.1\n"
+			      "2.5243575 642092022.9\n\n\n");
+	gp = read_out(dir, "charts/charts.gp");
+	ck_assert_ptr_nonnull(strstr(gp, "set title 'Throughput per iperf3 interval'\n"));
+	ck_assert_ptr_nonnull(strstr(gp, "set ylabel 'Mbits/s'\n"));
+	ck_assert_ptr_nonnull(strstr(gp,
+				     "'throughput-intervals.dat' index 1 using 1:(column(2)/ys) "
+				     "with linespoints"));
+	ck_assert_ptr_null(strpbrk(gp, "`@<>&\"$\\"));
+	ck_assert_ptr_null(strstr(gp, "# ---- lat"));
+	ck_assert_ptr_null(strstr(md, "Latency percentiles"));
+	ck_assert_ptr_nonnull(strstr(html, "<h3>Throughput over time</h3>"));
+	ck_assert_ptr_nonnull(strstr(html, "<figcaption>Throughput per iperf3 interval: bits/s"));
+	ck_assert_ptr_nonnull(strstr(md, "one line per OK repetition (2), coloured by variant]"
+					 "(charts/throughput-intervals.png)"));
+	if (have_gnuplot()) {
+		free(read_out(dir, "charts/throughput-intervals.svg"));
+		free(read_out(dir, "charts/throughput-intervals.png"));
+		free(read_out(dir, "charts/m00-throughput_bits_per_s.svg"));
+		free(read_out(dir, "charts/m02-retransmits.svg"));
+		free(read_out(dir, "charts/m04-cpu_remote_pct.png"));
+		ck_assert_ptr_nonnull(
+		    strstr(html, "<img alt=\"Throughput per iperf3 interval: bits/s"));
+		ck_assert_ptr_null(strstr(html, "(chart not rendered"));
+	}
+	free(html);
+	free(md);
+	free(dat);
+	free(gp);
+	rm_rf(dir);
+}
+END_TEST
+
+/* Series entries from a guest that are no intervals (15), and one valid interval
+ * that is omitted: nothing in it is drawn. */
+static const char garbage_json[] =
+    "[\"NaN\", 7, null, [], {},"
+    " {\"start\": \"0\", \"end\": 1, \"bits_per_second\": 5, \"omitted\": false},"
+    " {\"start\": 0, \"end\": 1, \"bits_per_second\": \"NaN\", \"omitted\": false},"
+    " {\"start\": 0, \"end\": 1, \"bits_per_second\": \"inf\", \"omitted\": false},"
+    " {\"start\": 0, \"end\": 1, \"bits_per_second\": null, \"omitted\": false},"
+    " {\"start\": 0, \"end\": 1, \"bits_per_second\": -1, \"omitted\": false},"
+    " {\"start\": 0, \"end\": 1e300, \"bits_per_second\": 5, \"omitted\": false},"
+    " {\"start\": 2, \"end\": 1, \"bits_per_second\": 5, \"omitted\": false},"
+    " {\"start\": 0, \"end\": 1, \"bits_per_second\": 5, \"omitted\": \"no\"},"
+    " {\"start\": 0, \"end\": 1, \"bits_per_second\": 5},"
+    " {\"start\": [0], \"end\": 1, \"bits_per_second\": 5, \"omitted\": false},"
+    " {\"start\": 0, \"end\": 1, \"bits_per_second\": 1e308, \"omitted\": true}]";
+
+static json_t *garbage_series(void)
+{
+	return json_loads(garbage_json, 0, NULL);
+}
+
+static json_t *huge_series(size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a,
+				      json_pack("{s:f, s:f, s:f, s:b}", "start", (double)i, "end",
+						i + 1.0, "bits_per_second", 1e6, "omitted", 0));
+	return a;
+}
+
+enum garbage { G_ENTRIES, G_NOT_ARRAY, G_MIXED };
+
+/* net-mq-quick with the series of its two repetitions replaced, in dir/results.json. */
+static void write_garbage(char *dir, enum garbage g)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(D "net-mq-quick/results.json", 0, &jerr);
+	json_t *runs = json_object_get(root, "runs"), *s0, *s1;
+	char path[600];
+
+	ck_assert_ptr_nonnull(root);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	if (g == G_ENTRIES) {
+		s0 = garbage_series();
+		s1 = huge_series(100001); /* one more than is read per repetition */
+	} else if (g == G_NOT_ARRAY) {
+		s0 = json_string("[{\"start\": 0, \"end\": 1, \"bits_per_second\": 5}]");
+		s1 = json_pack("{s:f, s:f, s:f, s:b}", "start", 0.0, "end", 1.0, "bits_per_second",
+			       5.0, "omitted", 0);
+	} else {
+		s0 = garbage_series();
+		s1 = json_pack("[{s:f, s:f, s:f, s:b}, {s:f, s:f, s:f, s:b}, {s:f, s:f, s:f, s:b}]",
+			       "start", 1.0, "end", 2.0, "bits_per_second", 3e6, "omitted", 0,
+			       "start", 0.0, "end", 1.0, "bits_per_second", 2e6, "omitted", 0,
+			       "start", 4.0, "end", 5.0, "bits_per_second", 9e9, "omitted", 1);
+	}
+	ck_assert(s0 && s1);
+	json_object_set_new(json_array_get(runs, 0), "series", s0);
+	json_object_set_new(json_array_get(runs, 1), "series", s1);
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	ck_assert_int_eq(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+}
+
+START_TEST(test_report_series_garbage)
+{
+	char in[] = "/tmp/check_report.in.XXXXXX", dir[] = "/tmp/check_report.XXXXXX";
+	const char *args[] = {in, NULL};
+	char *html, *md, *gp;
+	int errs;
+
+	write_garbage(in, _i);
+	ck_assert_int_eq(run_report(args, dir, &errs), 0);
+	ck_assert_int_eq(errs, 0);
+	html = read_out(dir, "report.html");
+	md = read_out(dir, "report.md");
+	gp = read_out(dir, "charts/charts.gp");
+	ck_assert(!exists(dir, "charts/throughput-intervals.dat"));
+	ck_assert(!exists(dir, "charts/throughput-intervals.svg"));
+	ck_assert(!exists(dir, "charts/throughput-intervals.png"));
+	ck_assert_ptr_null(strstr(gp, "throughput-intervals"));
+	ck_assert_ptr_null(strstr(html, "Throughput over time"));
+	ck_assert_ptr_null(strstr(html, "Throughput per"));
+	ck_assert_ptr_nonnull(strstr(md, "| 1q -> 2q | throughput_bits_per_s | inconclusive |"));
+	if (have_gnuplot())
+		free(read_out(dir, "charts/m00-throughput_bits_per_s.svg"));
+	free(html);
+	free(md);
+	free(gp);
+	rm_rf(dir);
+	rm_rf(in);
+}
+END_TEST
+
+/* Valid intervals among garbage: only they are drawn, in time order, omitted ones out. */
+START_TEST(test_report_series_mixed)
+{
+	char in[] = "/tmp/check_report.in.XXXXXX", dir[] = "/tmp/check_report.XXXXXX";
+	const char *args[] = {in, NULL};
+	char *html, *dat;
+	int errs;
+
+	write_garbage(in, G_MIXED);
+	ck_assert_int_eq(run_report(args, dir, &errs), 0);
+	ck_assert_int_eq(errs, 0);
+	dat = read_out(dir, "charts/throughput-intervals.dat");
+	ck_assert_str_eq(dat, "0.5 2000000\n1.5 3000000\n\n\n");
+	html = read_out(dir, "report.html");
+	ck_assert_ptr_nonnull(strstr(html, "one line per OK repetition (1), coloured by variant; "
+					   "left out: 15 malformed intervals, 0 repetitions"));
+	free(html);
+	free(dat);
+	rm_rf(dir);
+	rm_rf(in);
+}
+END_TEST
+
+/* A NaN in results.json is not JSON: the file is refused whole, with one error line. */
+START_TEST(test_report_series_nan_literal)
+{
+	char in[] = "/tmp/check_report.in.XXXXXX", dir[] = "/tmp/check_report.XXXXXX";
+	const char *args[] = {in, NULL};
+	char path[600], *text, *p;
+	FILE *f;
+	int errs;
+
+	ck_assert_ptr_nonnull(mkdtemp(in));
+	text = read_file(D "net-mq-quick/results.json", NULL);
+	ck_assert_ptr_nonnull(text);
+	p = strstr(text, "418248141.87800747");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "NaN               ", 18);
+	snprintf(path, sizeof(path), "%s/results.json", in);
+	f = fopen(path, "w");
+	ck_assert(f && fputs(text, f) >= 0 && fclose(f) == 0);
+	free(text);
+	ck_assert_int_eq(run_report(args, dir, &errs), 2);
+	ck_assert_int_eq(errs, 1);
+	ck_assert(!exists(dir, "report.html"));
+	rm_rf(dir);
+	rm_rf(in);
+}
+END_TEST
+
 static const struct err_case {
 	const char *args[4];
 	bool writes; /* the report is still written */
@@ -347,6 +566,10 @@ static Suite *report_suite(void)
 	tcase_add_test(core, test_report_two_runs);
 	tcase_add_test(core, test_report_sweep);
 	tcase_add_test(limits, test_report_hostile);
+	tcase_add_test(core, test_report_net_mq);
+	tcase_add_loop_test(limits, test_report_series_garbage, G_ENTRIES, G_NOT_ARRAY + 1);
+	tcase_add_test(limits, test_report_series_mixed);
+	tcase_add_test(limits, test_report_series_nan_literal);
 	tcase_add_loop_test(errors, test_report_errors, 0, ARRAY_SIZE(err_cases));
 	tcase_add_test(errors, test_report_usage);
 	tcase_set_timeout(core, 60);
