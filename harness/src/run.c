@@ -93,6 +93,7 @@ struct run_state {
 	struct scenario sc;
 	struct plan plan;
 	const struct workload *wl;
+	int boot_offset;  /* boots already in results.json (--resume): numbering goes on */
 	json_t *res;      /* the whole results.json document */
 	char path[PATH_MAX + 32];
 	struct machine m;
@@ -612,7 +613,7 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 	st->setup = NULL;
 	if (s->new_boot || !st->up) {
 		shutdown_machine(st);
-		rc = boot_for(st, v, s->boot);
+		rc = boot_for(st, v, s->boot + st->boot_offset);
 		if (rc)
 			status = host_status_name(rc);
 	}
@@ -622,7 +623,7 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 			status = host_status_name(rc == -EIO ? -EPROTO : rc);
 	}
 	run = json_pack("{s:s, s:i, s:I, s:i, s:s}", "variant", v->name, "rep", s->rep, "seq",
-			(json_int_t)s->seq, "boot", s->boot, "started_at", when);
+			(json_int_t)s->seq, "boot", s->boot + st->boot_offset, "started_at", when);
 	if (st->cur && st->cur->g.name[0])
 		json_object_set_new(run, "guest", json_string(st->cur->g.name));
 	json_object_set_new(run, "guest_setup", json_string(st->setup ? st->setup : "none"));
@@ -770,6 +771,13 @@ static int load_resume(struct run_state *st, struct plan_done **done, size_t *n)
 	}
 	json_object_set(st->res, "runs", runs);
 	json_object_set(st->res, "boots", json_object_get(old, "boots"));
+	json_array_foreach(json_object_get(old, "boots"), i, r)
+	{
+		int b = (int)json_integer_value(json_object_get(r, "boot"));
+
+		if (b > st->boot_offset)
+			st->boot_offset = b; /* console/boot-N of earlier boots stays intact */
+	}
 	json_decref(old);
 	return 0;
 }
