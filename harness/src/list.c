@@ -8,6 +8,7 @@
 #include "pvbench/util.h"
 
 #include "../../workloads/fio/fio.h"
+#include "../../workloads/evtchn/evtchn.h"
 #include "../../workloads/iperf3/iperf3.h"
 
 #include <dirent.h>
@@ -27,6 +28,9 @@ static const struct workload_doc {
 	{ "iperf3", "iperf3 between dom0 (client) and the domU (server, iperf3 -s) over the PV "
 		    "network (netfront, netback, xenbr0), JSON output",
 	  iperf3_metrics, &iperf3_n_metrics },
+	{ "evtchn", "event-channel ping-pong: pvbench-evtchn ping in dom0 notifies, pvbench-evtchn "
+		    "serve in the domU echoes; round-trip times, JSON output",
+	  evtchn_metrics, &evtchn_n_metrics },
 };
 
 struct list_opts {

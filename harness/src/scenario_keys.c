@@ -18,9 +18,10 @@ static const struct scenario_key keys[] = {
 	  "Short name, used in results and file names.", "blk-mq" },
 	{ "scenario", "description", ST_STRING, "", "", NULL, 0, 0, 0, NULL,
 	  "One sentence: what is compared and why.", "blkfront with 1 ring vs 2 rings" },
-	{ "scenario", "workload", ST_ENUM, "fio", "", "fio|iperf3", 0, 0, 0, NULL,
-	  "Workload: fio on the domU's PV disk, or iperf3 between dom0 and the domU over the "
-	  "PV network; its keys go in [workload].",
+	{ "scenario", "workload", ST_ENUM, "fio", "", "fio|iperf3|evtchn", 0, 0, 0, NULL,
+	  "Workload: fio on the domU's PV disk, iperf3 between dom0 and the domU over the "
+	  "PV network, or evtchn, event-channel ping-pong between dom0 and the domU; its keys "
+	  "go in [workload].",
 	  "fio" },
 	{ "scenario", "repetitions", ST_INT, "3", "", NULL, 1, 1000, 0, NULL,
 	  "Measured repetitions of each variant.", "5" },
@@ -85,6 +86,7 @@ static const struct {
 } workloads[] = {
 	{ "fio", fio_keys, &fio_n_keys },
 	{ "iperf3", iperf3_keys, &iperf3_n_keys },
+	{ "evtchn", evtchn_keys, &evtchn_n_keys },
 };
 
 /* Module parameters a variant may set. Sources: Linux 6.1 drivers (xen-facts B). */
@@ -160,6 +162,9 @@ static const struct evidence_name evidence[] = {
 	  "/local/domain/0/backend/vif/{domid}/0/{key}", false,
 	  "netback's xenstore key, e.g. multi-queue-max-queues, hotplug-status, "
 	  "feature-split-event-channels [netif.h]" },
+	{ "evtchn_abi", DOM_DOMU, EV_DMESG, "Using (FIFO-based|2-level) ABI", false,
+	  "event-channel ABI of the domU kernel, FIFO-based or 2-level (xen.fifo_events=0), "
+	  "from its kernel log \"xen:events: Using ... ABI\" [events_fifo.c:437; events_2l.c:382]" },
 	{ "queue.<attr>", DOM_DOMU, EV_FILE, "/sys/block/xvda/queue/{key}", false,
 	  "a block queue attribute of xvda in the domU, e.g. max_segments, max_hw_sectors_kb" },
 };

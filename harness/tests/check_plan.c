@@ -392,6 +392,7 @@ static const struct {
 	{ "dom0_param.xen_blkback.max_queues", DOM_DOM0, EV_FILE,
 	  "/sys/module/xen_blkback/parameters/max_queues" },
 	{ "queue.max_segments", DOM_DOMU, EV_FILE, "/sys/block/xvda/queue/max_segments" },
+	{ "evtchn_abi", DOM_DOMU, EV_DMESG, "Using (FIFO-based|2-level) ABI" },
 };
 
 START_TEST(test_evidence_probe)

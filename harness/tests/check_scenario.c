@@ -86,6 +86,8 @@ static const struct {
 	  ":2: missing key name before '='" },
 	{ "empty.ini",
 	  ": missing required key 'name' in [scenario]" },
+	{ "evtchn-unknown-key.ini",
+	  ":6: unknown key 'round_trip' in [workload] (did you mean 'round_trips'?)" },
 	{ "iperf3-fio-key.ini",
 	  ":7: key 'iodepth' in [workload] belongs to workload 'fio', not 'iperf3'" },
 	{ "iperf3-seconds.ini",
@@ -314,7 +316,8 @@ START_TEST(test_key_tables)
 	ck_assert_uint_ge(n, 10);
 	ck_assert_str_eq(scenario_workload_at(0), "fio");
 	ck_assert_str_eq(scenario_workload_at(1), "iperf3");
-	ck_assert_ptr_null(scenario_workload_at(2));
+	ck_assert_str_eq(scenario_workload_at(2), "evtchn");
+	ck_assert_ptr_null(scenario_workload_at(3));
 	ck_assert_str_eq(scenario_type_name(ST_DURATION), "duration");
 	ck_assert_ptr_nonnull(scenario_rule(0));
 }

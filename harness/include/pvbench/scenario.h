@@ -169,6 +169,8 @@ extern const struct scenario_key fio_keys[];
 extern const size_t fio_n_keys;
 extern const struct scenario_key iperf3_keys[];
 extern const size_t iperf3_n_keys;
+extern const struct scenario_key evtchn_keys[];
+extern const size_t evtchn_n_keys;
 
 #define SCENARIO_MAX_VARIANTS 64
 #define SCENARIO_MAX_BYTES (1 << 20)
