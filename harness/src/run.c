@@ -601,7 +601,9 @@ static int parse_evtchn(const char *out, size_t len, struct metric_set *ms, stru
 }
 
 /* Event-channel ping-pong: the echo side (pvbench-evtchn serve) starts in the
- * background in the domU and publishes its unbound ports under its xenstore data/
+ * background in the domU, in its own session (the agent kills what is left of a
+ * finished command's process group, so the launching shell waits until the echo
+ * side has published its first port, by then it has left that group) and publishes its unbound ports under its xenstore data/
  * directory; the timed side (pvbench-evtchn ping) runs in dom0, binds them and
  * measures round trips, then writes data/pvbench-evtchn/done so the echo side ends. */
 static const char *run_evtchn(struct run_state *st, const struct variant *v,
@@ -619,7 +621,11 @@ static const char *run_evtchn(struct run_state *st, const struct variant *v,
 	machine_sh(&st->m, 0, 20, NULL,
 		   "xenstore-rm /local/domain/%d/data/pvbench-evtchn 2>/dev/null; true", domid);
 	if (machine_sh(&st->m, domid, 20, &out,
-		       "exec 2>&1; %s >/tmp/pvbench-evtchn-serve.log 2>&1 </dev/null &", serve.buf)) {
+		       "exec 2>&1; setsid %s >/tmp/pvbench-evtchn-serve.log 2>&1 </dev/null & "
+		       "i=0; until xenstore-read data/pvbench-evtchn/port-0 >/dev/null 2>&1; do "
+		       "[ $i -ge 200 ] && { cat /tmp/pvbench-evtchn-serve.log; exit 1; }; "
+		       "sleep 0.1; i=$((i+1)); done",
+		       serve.buf)) {
 		json_object_set_new(run, "reason",
 				    json_sprintf("cannot start '%s' in %s: %s", serve.buf,
 						 st->cur->g.name, out.buf ? out.buf : ""));

@@ -99,6 +99,25 @@ check "net: vif hotplug-status connected and both xenbus ends Connected" \
 		.["vif_backend.state"] == "4" and .["vif_frontend.state"] == "4"] | all' "$NR"
 check "net: per-interval throughput series kept" jq -e '[.runs[] | .series | length > 0] | all' "$NR"
 
+# --- event channels: short FIFO vs 2-level ping-pong dom0 <-> domU ------------------
+E=$out/evtchn
+rc=0; $pv run scenarios/evtchn-abi.ini --quick --reps 1 -o "$E" >"$out/evtchn.out" 2>"$out/evtchn.err" || rc=$?
+if [ $rc -eq 0 ]; then ok "pvbench run evtchn-abi.ini --quick --reps 1 exits 0"; else
+	notok "pvbench run evtchn-abi.ini exits 0 (got $rc)" "$(tail -40 "$out/evtchn.err")"; fi
+ER=$E/results.json
+check "evtchn: both variants OK" jq -e '[.runs[] | .status] == ["OK","OK"]' "$ER"
+check "evtchn: evidence lines say FIFO-based, then 2-level" \
+	jq -e '[.runs[] | .evidence.values.evtchn_abi] == ["FIFO-based","2-level"] and
+		([.runs[] | .evidence.log_lines[] | test("Using (FIFO-based|2-level) ABI")] | any)' "$ER"
+check "evtchn: non-zero round trips, metrics equal to the raw JSON" bash -c '
+	for i in 0 1; do
+		raw="'"$E"'/$(jq -r ".runs[$i].raw[0]" "'"$ER"'")"
+		jq -e ".round_trips > 0 and .rtt_ns.p50 > 0" "$raw" >/dev/null || exit 1
+		got=$(jq ".runs[$i].metrics.rtt_p50_ns" "'"$ER"'")
+		want=$(jq ".rtt_ns.p50" "$raw")
+		jq -en "$got == $want" >/dev/null || exit 1
+	done'
+
 echo "1..$n"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
