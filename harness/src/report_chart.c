@@ -44,7 +44,7 @@ static const char *gp_label(char *out, size_t len, const char *in)
 	static const char ok[] = " _.,:;=+-/()%";
 	size_t i = 0;
 
-	for (; in && *in && i + 1 < len && i < 60; in++, i++) {
+	for (; in && *in && i + 1 < len; in++, i++) { /* len bounds it */
 		unsigned char c = *in;
 		bool good = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 			    (c >= 'A' && c <= 'Z') || (c && strchr(ok, c));

@@ -603,7 +603,9 @@ static int parse_evtchn(const char *out, size_t len, struct metric_set *ms, stru
 /* Event-channel ping-pong: the echo side (pvbench-evtchn serve) starts in the
  * background in the domU, in its own session (the agent kills what is left of a
  * finished command's process group, so the launching shell waits until the echo
- * side has published its first port, by then it has left that group) and publishes its unbound ports under its xenstore data/
+ * side has published its first port, by then it has left that group). The echo side
+ * of the previous step (same domU) polls for "done" and removes its keys when it
+ * exits, so it must be gone before the next one publishes. and publishes its unbound ports under its xenstore data/
  * directory; the timed side (pvbench-evtchn ping) runs in dom0, binds them and
  * measures round trips, then writes data/pvbench-evtchn/done so the echo side ends. */
 static const char *run_evtchn(struct run_state *st, const struct variant *v,
@@ -618,10 +620,13 @@ static const char *run_evtchn(struct run_state *st, const struct variant *v,
 		json_object_set_new(run, "reason", json_string("cannot build the evtchn commands"));
 		goto out;
 	}
-	machine_sh(&st->m, 0, 20, NULL,
-		   "xenstore-rm /local/domain/%d/data/pvbench-evtchn 2>/dev/null; true", domid);
+	/* No xenstore-rm here: the previous echo side must still see its "done" key
+	 * to exit; each echo side clears the directory itself when it starts. */
 	if (machine_sh(&st->m, domid, 20, &out,
-		       "exec 2>&1; setsid %s >/tmp/pvbench-evtchn-serve.log 2>&1 </dev/null & "
+		       "exec 2>&1; i=0; while pidof pvbench-evtchn >/dev/null && [ $i -lt 50 ]; do "
+		       "sleep 0.1; i=$((i+1)); done; pidof pvbench-evtchn >/dev/null && "
+		       "{ echo 'the previous pvbench-evtchn serve is still running'; exit 1; }; "
+		       "setsid %s >/tmp/pvbench-evtchn-serve.log 2>&1 </dev/null & "
 		       "i=0; until xenstore-read data/pvbench-evtchn/port-0 >/dev/null 2>&1; do "
 		       "[ $i -ge 200 ] && { cat /tmp/pvbench-evtchn-serve.log; exit 1; }; "
 		       "sleep 0.1; i=$((i+1)); done",
