@@ -49,6 +49,7 @@ static const char *const net_evidence[] = {
 
 static const char *const evtchn_evidence[] = {
 	"evtchn_abi",
+	"upcall_vector",
 	NULL,
 };
 
@@ -252,6 +253,11 @@ static int read_evidence(struct run_state *st, const char *name, struct sbuf *ou
 	case EV_DMESG:
 		if (machine_sh(&st->m, dom, 20, out, "dmesg | sed -nE 's#.*%s.*#\\1#p' | tail -n 1",
 			       p.arg))
+			return -EIO;
+		return out->len ? 0 : -ENOENT;
+	case EV_XEN_DMESG:
+		if (machine_sh(&st->m, 0, 20, out,
+			       "xl dmesg | sed -nE 's#.*%s.*#\\1#p' | tail -n 1", p.arg))
 			return -EIO;
 		return out->len ? 0 : -ENOENT;
 	case EV_XENSTORE:

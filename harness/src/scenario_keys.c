@@ -162,6 +162,9 @@ static const struct evidence_name evidence[] = {
 	  "/local/domain/0/backend/vif/{domid}/0/{key}", false,
 	  "netback's xenstore key, e.g. multi-queue-max-queues, hotplug-status, "
 	  "feature-split-event-channels [netif.h]" },
+	{ "upcall_vector", DOM_DOM0, EV_XEN_DMESG, "d{domid}v0: upcall vector ([0-9a-f]+)", false,
+	  "the per-vCPU event upcall vector of the domU's vCPU 0, from Xen's log; HVM and "
+	  "PVH guests only (PV guests have none: absent) [xen/arch/x86/hvm/hvm.c:4100-4124]" },
 	{ "evtchn_abi", DOM_DOMU, EV_DMESG, "Using (FIFO-based|2-level) ABI", false,
 	  "event-channel ABI of the domU kernel, FIFO-based or 2-level (xen.fifo_events=0), "
 	  "from its kernel log \"xen:events: Using ... ABI\" [events_fifo.c:437; events_2l.c:382]" },

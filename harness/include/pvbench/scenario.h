@@ -113,6 +113,7 @@ enum evidence_kind {
 	EV_COUNT,    /* number of entries matching the glob `arg` */
 	EV_FILE,     /* contents of file `arg`, surrounding whitespace removed */
 	EV_DMESG,    /* first capture group of POSIX ERE `arg` over dmesg (last match) */
+	EV_XEN_DMESG, /* the same over Xen's console ring (`xl dmesg`, read in dom0) */
 	EV_XENSTORE, /* xenstore-read `arg` (in dom0); "absent" if the key does not exist */
 };
 
