@@ -573,8 +573,9 @@ static int parse_iperf3(const char *out, size_t len, struct metric_set *ms, stru
 	return iperf3_parse_json(out, len, ms, err, series);
 }
 
-/* iperf3 server in the domU (started once per domU, answers one test at a time),
- * client in dom0 over xenbr0: to_guest sends dom0 -> domU, from_guest uses -R. */
+/* iperf3 server in the domU (started once per domU, answers one test at a time;
+ * -D returns before it listens, so wait for port 5201 = 0x1451 in state 0A, LISTEN,
+ * in /proc/net/tcp6 or tcp), client in dom0 over xenbr0: to_guest sends dom0 -> domU, from_guest uses -R. */
 static const char *run_iperf3(struct run_state *st, const struct variant *v,
 			      const struct plan_step *s, json_t *run)
 {
@@ -582,7 +583,11 @@ static const char *run_iperf3(struct run_state *st, const struct variant *v,
 	const char *status;
 
 	if (machine_sh(&st->m, st->cur->g.domid, 20, &out,
-		       "exec 2>&1; pidof iperf3 >/dev/null || iperf3 -s -D")) {
+		       "exec 2>&1; pidof iperf3 >/dev/null || iperf3 -s -D; i=0; "
+		       "until grep -qsE ':1451 [0-9A-F]+:0000 0A ' /proc/net/tcp6 /proc/net/tcp; "
+		       "do [ $i -ge 100 ] && "
+		       "{ echo 'not listening on port 5201 after 10 s'; exit 1; }; sleep 0.1; "
+		       "i=$((i+1)); done")) {
 		json_object_set_new(run, "reason",
 				    json_sprintf("cannot start the iperf3 server in %s: %s",
 						 st->cur->g.name, out.buf ? out.buf : ""));
