@@ -14,7 +14,7 @@ target=${2:-scenario}
 out=build/fuzz
 cc=${CLANG:-clang}
 src="harness/src/scenario.c harness/src/scenario_check.c harness/src/scenario_keys.c
-	harness/src/plan.c harness/src/util.c workloads/fio/fio.c workloads/iperf3/iperf3.c
+	harness/src/plan.c harness/src/util.c harness/src/toolout.c workloads/fio/fio.c workloads/iperf3/iperf3.c
 	workloads/evtchn/evtchn.c"
 flags="-g -O1 -std=gnu11 -Iharness/include -fno-omit-frame-pointer"
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"

@@ -251,13 +251,10 @@ static int read_evidence(struct run_state *st, const char *name, struct sbuf *ou
 	case EV_FILE:
 		return machine_sh(&st->m, dom, 20, out, "cat '%s'", p.arg);
 	case EV_DMESG:
-		if (machine_sh(&st->m, dom, 20, out, "dmesg | sed -nE 's#.*%s.*#\\1#p' | tail -n 1",
-			       p.arg))
-			return -EIO;
-		return out->len ? 0 : -ENOENT;
-	case EV_XEN_DMESG:
-		if (machine_sh(&st->m, 0, 20, out,
-			       "xl dmesg | sed -nE 's#.*%s.*#\\1#p' | tail -n 1", p.arg))
+	case EV_XEN_DMESG: /* Xen's console ring, read in dom0 */
+		if (machine_sh(&st->m, p.kind == EV_XEN_DMESG ? 0 : dom, 20, out,
+			       "%s | sed -nE 's#.*%s.*#\\1#p' | tail -n 1",
+			       p.kind == EV_XEN_DMESG ? "xl dmesg" : "dmesg", p.arg))
 			return -EIO;
 		return out->len ? 0 : -ENOENT;
 	case EV_XENSTORE:

@@ -3,6 +3,7 @@
  * timings depend on the guest) into pvbench metrics. The percentile definition the
  * guest program uses is in rtt_stats.h. */
 #include "evtchn.h"
+#include "pvbench/toolout.h"
 
 #include <errno.h>
 #include <math.h>
@@ -105,16 +106,6 @@ static int bad(struct sbuf *err, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* Copies at most max printable characters of untrusted text (one line). */
-static void clean(char *dst, size_t len, const char *src, size_t n, size_t max)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; i < n && src[i] != '\n' && j + 1 < len && j < max; i++)
-		dst[j++] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
-	dst[j] = '\0';
-}
-
 /* A finite, non-negative number at obj[key]. */
 static int number(json_t *obj, const char *prefix, const char *key, double *out,
 		  struct sbuf *err)
@@ -143,7 +134,7 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
 	if (!json_is_string(schema) || strcmp(json_string_value(schema), EVTCHN_SCHEMA)) {
 		if (!json_is_string(schema))
 			return bad(err, "missing or invalid 'schema' in pvbench-evtchn output");
-		clean(name, sizeof(name), json_string_value(schema), json_string_length(schema), 32);
+		tool_text_clean(name, sizeof(name), json_string_value(schema), json_string_length(schema), 32);
 		return bad(err, "unsupported schema '%s' in pvbench-evtchn output (expected %s)",
 			   name, EVTCHN_SCHEMA);
 	}
@@ -185,49 +176,15 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
 	return 0;
 }
 
-/* Start of the JSON document: the first line that begins with '{'. */
-static const char *json_start(const char *p, const char *end)
-{
-	while (p < end && *p != '{') {
-		const char *nl = memchr(p, '\n', end - p);
-
-		p = nl ? nl + 1 : end;
-	}
-	return p;
-}
-
 int evtchn_parse_json(const char *json, size_t len, struct metric_set *out, struct sbuf *err,
 		      json_t *series)
 {
-	const char *end, *p;
-	char first[96];
-	json_error_t jerr;
 	json_t *root;
-	int rc;
+	int rc = tool_json_load("pvbench-evtchn", json, len, EVTCHN_OUTPUT_MAX, 0, &root, err);
 
 	(void)series;
-	if (!json)
-		return bad(err, "no pvbench-evtchn output");
-	if (len > EVTCHN_OUTPUT_MAX)
-		return bad(err, "pvbench-evtchn output too large (%zu bytes)", len);
-	end = json + len;
-	p = json_start(json, end);
-	if (p == end) {
-		clean(first, sizeof(first), json, len, 80);
-		return bad(err, "no JSON in pvbench-evtchn output%s%s%s", *first ? " (starts '" : "",
-			   first, *first ? "')" : "");
-	}
-	root = json_loadb(p, end - p, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		int line = jerr.line;
-
-		for (const char *q = json; q < p; q++)
-			line += *q == '\n';
-		clean(first, sizeof(first), jerr.text, strlen(jerr.text), 80);
-		return bad(err, "cannot parse pvbench-evtchn JSON: %s at line %d", first, line);
-	}
-	rc = json_is_object(root) ? parse_root(root, out, err)
-				  : bad(err, "pvbench-evtchn JSON is not an object");
+	if (!rc)
+		rc = parse_root(root, out, err);
 	json_decref(root);
 	return rc;
 }

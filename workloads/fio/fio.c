@@ -1,6 +1,7 @@
 /* fio.c: the fio workload: [workload] keys, the fio command line and the parser of
  * fio's JSON output (untrusted guest output) into pvbench metrics. */
 #include "fio.h"
+#include "pvbench/toolout.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -152,18 +153,6 @@ static int bad(struct sbuf *err, int rc, const char *fmt, ...)
 	return rc;
 }
 
-/* Copies at most 80 printable characters of untrusted text for a message. */
-static void clean(char *dst, size_t len, const char *src, size_t n)
-{
-	size_t j = 0, i = 0;
-
-	while (i < n && (src[i] == ' ' || src[i] == '\t'))
-		i++;
-	for (; i < n && src[i] != '\n' && j + 1 < len && j < 80; i++)
-		dst[j++] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
-	dst[j] = '\0';
-}
-
 /* A non-negative finite number at obj.path[0].path[1]...; -EINVAL if absent. */
 static int number_at(json_t *obj, const char *const *path, size_t n, double *out)
 {
@@ -228,8 +217,9 @@ static int the_job(json_t *root, json_t **job, struct sbuf *err)
 	if (!code)
 		return 0;
 	name = json_object_get(*job, "jobname");
-	clean(clean_name, sizeof(clean_name), json_is_string(name) ? json_string_value(name) : "?",
-	      json_is_string(name) ? json_string_length(name) : 1);
+	tool_text_clean(clean_name, sizeof(clean_name),
+			json_is_string(name) ? json_string_value(name) : "?",
+			json_is_string(name) ? json_string_length(name) : 1, 80);
 	return bad(err, -EIO, "fio job '%s' failed: error %ld (%s)", clean_name, code,
 		   code > 0 && code < 4096 ? strerror(code) : "unknown");
 }
@@ -258,43 +248,13 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
 	return rc;
 }
 
-/* Start of the JSON document: the first line that begins with '{'. */
-static const char *json_start(const char *p, const char *end)
-{
-	while (p < end && *p != '{') {
-		const char *nl = memchr(p, '\n', end - p);
-
-		p = nl ? nl + 1 : end;
-	}
-	return p;
-}
-
 int fio_parse_json(const char *json, size_t len, struct metric_set *out, struct sbuf *err)
 {
-	const char *end = json + len, *p = json_start(json, end);
-	char first[96];
-	json_error_t jerr;
 	json_t *root;
-	int rc;
+	int rc = tool_json_load("fio", json, len, FIO_OUTPUT_MAX, 0, &root, err);
 
-	if (len > FIO_OUTPUT_MAX)
-		return bad(err, -EINVAL, "fio output too large (%zu bytes)", len);
-	if (p == end) {
-		clean(first, sizeof(first), json, len);
-		return bad(err, -EINVAL, "no JSON in fio output%s%s%s", *first ? " (starts '" : "",
-			   first, *first ? "')" : "");
-	}
-	root = json_loadb(p, end - p, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		int line = jerr.line;
-
-		for (const char *q = json; q < p; q++)
-			line += *q == '\n';
-		clean(first, sizeof(first), jerr.text, strlen(jerr.text));
-		return bad(err, -EINVAL, "cannot parse fio JSON: %s at line %d", first, line);
-	}
-	rc = json_is_object(root) ? parse_root(root, out, err)
-				  : bad(err, -EINVAL, "fio JSON is not an object");
+	if (!rc)
+		rc = parse_root(root, out, err);
 	json_decref(root);
 	return rc;
 }

@@ -2,6 +2,7 @@
  * the parser of `iperf3 -J` output (untrusted: half of it comes from the guest) into
  * pvbench metrics. */
 #include "iperf3.h"
+#include "pvbench/toolout.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -152,20 +153,6 @@ static int bad(struct sbuf *err, int rc, const char *fmt, ...)
 	return rc;
 }
 
-/* Copies at most max printable characters of untrusted text (one line) for a message. */
-static void clean(char *dst, size_t len, const char *src, size_t n, size_t max)
-{
-	size_t j = 0, i = 0;
-
-	while (i < n && (src[i] == ' ' || src[i] == '\t'))
-		i++;
-	for (; i < n && src[i] != '\n' && j + 1 < len && j < max; i++)
-		dst[j++] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
-	while (j && dst[j - 1] == ' ')
-		j--;
-	dst[j] = '\0';
-}
-
 /* The value at root.path, path being dot-separated keys ("end.sum_sent"). */
 static json_t *at(json_t *root, const char *path)
 {
@@ -225,7 +212,7 @@ static int check_error(json_t *root, struct sbuf *err)
 		return 0;
 	if (!json_is_string(e))
 		return bad(err, -EINVAL, "missing or invalid 'error' in iperf3 output");
-	clean(msg, sizeof(msg), json_string_value(e), json_string_length(e), 160);
+	tool_text_clean(msg, sizeof(msg), json_string_value(e), json_string_length(e), 160);
 	return bad(err, -EIO, "iperf3: %s", *msg ? msg : "unknown error");
 }
 
@@ -241,7 +228,7 @@ static int protocol(json_t *root, bool *tcp, struct sbuf *err)
 	*tcp = !strcmp(json_string_value(p), "TCP");
 	if (*tcp || !strcmp(json_string_value(p), "UDP"))
 		return 0;
-	clean(name, sizeof(name), json_string_value(p), json_string_length(p), 16);
+	tool_text_clean(name, sizeof(name), json_string_value(p), json_string_length(p), 16);
 	return bad(err, -EINVAL, "unsupported protocol '%s' in iperf3 output (expected TCP or UDP)",
 		   name);
 }
@@ -318,46 +305,16 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err, js
 	return rc;
 }
 
-/* Start of the JSON document: the first line that begins with '{'. */
-static const char *json_start(const char *p, const char *end)
-{
-	while (p < end && *p != '{') {
-		const char *nl = memchr(p, '\n', end - p);
-
-		p = nl ? nl + 1 : end;
-	}
-	return p;
-}
-
 int iperf3_parse_json(const char *json, size_t len, struct metric_set *out, struct sbuf *err,
 		      json_t *intervals)
 {
-	const char *end = json + len, *p;
-	char first[96];
-	json_error_t jerr;
 	json_t *root;
-	int rc;
+	/* duplicates accepted: iperf 3.12 -P 2 repeats keys in "start" */
+	int rc = tool_json_load("iperf3", json, len, IPERF3_OUTPUT_MAX, TOOL_JSON_DUPLICATES,
+				&root, err);
 
-	if (len > IPERF3_OUTPUT_MAX)
-		return bad(err, -EINVAL, "iperf3 output too large (%zu bytes)", len);
-	p = json_start(json, end);
-	if (p == end) {
-		clean(first, sizeof(first), json, len, 80);
-		return bad(err, -EINVAL, "no JSON in iperf3 output%s%s%s",
-			   *first ? " (starts '" : "", first, *first ? "')" : "");
-	}
-	/* no JSON_REJECT_DUPLICATES: iperf 3.12 -P 2 repeats keys in "start" */
-	root = json_loadb(p, end - p, JSON_DISABLE_EOF_CHECK, &jerr);
-	if (!root) {
-		int line = jerr.line;
-
-		for (const char *q = json; q < p; q++)
-			line += *q == '\n';
-		clean(first, sizeof(first), jerr.text, strlen(jerr.text), 80);
-		return bad(err, -EINVAL, "cannot parse iperf3 JSON: %s at line %d", first, line);
-	}
-	rc = json_is_object(root) ? parse_root(root, out, err, intervals)
-				  : bad(err, -EINVAL, "iperf3 JSON is not an object");
+	if (!rc)
+		rc = parse_root(root, out, err, intervals);
 	json_decref(root);
 	return rc;
 }
