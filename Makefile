@@ -9,11 +9,12 @@ DEPFLAGS := -MMD -MP
 LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
 B       := build
 
-HOST_SRC  := $(wildcard harness/src/*.c) $(wildcard workloads/*/*.c)
+HOST_SRC  := $(wildcard harness/src/*.c) $(wildcard workloads/*/*.c) $(wildcard drivers/*/*.c)
 HOST_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(HOST_SRC))
 LIB_OBJ   := $(filter-out $(B)/obj/harness/src/main.o,$(HOST_OBJ))
 TESTS     := $(patsubst harness/tests/%.c,$(B)/tests/%,$(wildcard harness/tests/check_*.c))
-GUEST     := $(B)/guest/pvbench-agent $(patsubst workloads/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard workloads/*/guest/main.c))
+GUEST     := $(B)/guest/pvbench-agent $(patsubst workloads/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard workloads/*/guest/main.c)) \
+             $(patsubst drivers/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard drivers/*/guest/main.c))
 DEPS_STAMP := $(B)/.deps-build
 
 .PHONY: all deps images check unit-check integration-check demo bench-boot clean fuzz format
@@ -45,6 +46,9 @@ $(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/proto.c | $(
 $(B)/guest/pvbench-%: workloads/%/guest/*.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) -lxenvchan -lxenstore -lxenevtchn -lm
+$(B)/guest/pvbench-%: drivers/%/guest/*.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) -lxenstore -lxenevtchn -lxengnttab -lm
 
 $(B)/tests/%: harness/tests/%.c $(B)/libpvbench.a $(B)/guest/pvbench-agent
 	@mkdir -p $(dir $@)
