@@ -264,7 +264,20 @@ copy_closure() {
 	done
 }
 copy_closure "$uroot" /usr/bin/fio /usr/bin/iperf3 /usr/bin/xenstore-read \
-	/usr/bin/xenstore-write /usr/bin/xenstore-ls
+	/usr/bin/xenstore-write /usr/bin/xenstore-ls /usr/sbin/nginx
+# nginx (Debian nginx-light) serves the httperf workload's static files: 1k.bin,
+# 16k.bin, 256k.bin (exact sizes, incompressible bytes from a fixed seed) from
+# /srv/www; hypervisor/domU-nginx.conf; domU-init starts it.
+mkdir -p "$uroot"/etc/nginx "$uroot"/srv/www "$uroot"/var/lib/nginx "$uroot"/var/log/nginx
+install -m 0644 "$here/domU-nginx.conf" "$uroot/etc/nginx/nginx.conf"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$uroot/etc/passwd"
+printf 'root:x:0:\n' >"$uroot/etc/group"
+for n in 1 16 256; do
+	# openssl dies of SIGPIPE when head has enough: not an error here
+	{ openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass pass:pvbench-$n -in /dev/zero \
+		2>/dev/null || true; } | head -c $((n * 1024)) >"$uroot/srv/www/${n}k.bin"
+	[ "$(stat -c %s "$uroot/srv/www/${n}k.bin")" = $((n * 1024)) ]
+done
 for lib in lib lib64; do
 	# usrmerge: /lib -> usr/lib as in Debian 12
 	if [ -d "$uroot/$lib" ] && [ ! -L "$uroot/$lib" ]; then
@@ -301,6 +314,14 @@ mkcpio() { # mkcpio DIR OUT [raw]: newc cpio with /dev/console, zstd-compressed
 	zstd -q -T0 -12 <"$outf.raw" >"$outf"
 	if [ "${3:-}" = raw ]; then mv "$outf.raw" "${outf%.zst}"; else rm -f "$outf.raw"; fi
 }
+# The tiny guest of the xenwatch storm: busybox and an /init that only waits, so
+# many fit at once (its memory is the kernel's ~57 MiB plus this).
+troot=$b/tiny-root
+mkdir -p "$troot"/{bin,proc,sys,dev}
+cp "$root/bin/busybox" "$troot/bin/busybox"
+ln -s busybox "$troot/bin/sh"
+install -m 0755 "$here/tiny-init" "$troot/init"
+mkcpio "$troot" "$b/tiny.cpio.zst" raw
 progress 6 "pack domU initramfs"
 # The domU boots from the uncompressed cpio: under TCG, decompressing in the guest
 # costs far more than copying (measured: the zstd image took ~30 s to unpack).
@@ -327,7 +348,7 @@ jq -n --arg built "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson secs $((t_end - t_s
 	--argjson xen "$(img xen xen)" --argjson vmlinuz "$(img vmlinuz vmlinuz)" \
 	--argjson vmlinux "$(img domU_kernel vmlinux)" \
 	--argjson dom0 "$(img dom0 dom0.cpio.zst)" --argjson domU "$(img domU domU.cpio.zst)" \
-	--argjson domU_raw "$(img domU_raw domU.cpio)" \
+	--argjson domU_raw "$(img domU_raw domU.cpio)" --argjson tiny "$(img tiny tiny.cpio)" \
 	--argjson dom0_unpacked "$(du -sb "$root" | cut -f1)" \
 	--argjson domU_unpacked "$(du -sb "$uroot" | cut -f1)" \
 	--argjson pk "$(jq -R -s 'split("\n") | map(select(length>0) | split("\t") |
@@ -335,9 +356,9 @@ jq -n --arg built "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson secs $((t_end - t_s
 	'{schema:"pvbench-images/1", built_at:$built, build_seconds:$secs, input_hash:$hash,
 	  kernel_abi:$kabi, xen_version:"4.17",
 	  images:{xen:$xen, vmlinuz:$vmlinuz, domU_kernel:$vmlinux, dom0:($dom0 + {unpacked_bytes:$dom0_unpacked}),
-	          domU:($domU + {unpacked_bytes:$domU_unpacked}), domU_raw:$domU_raw},
+	          domU:($domU + {unpacked_bytes:$domU_unpacked}), domU_raw:$domU_raw, tiny:$tiny},
 	  domU_stubbed_libraries:$stubs, inputs:$inputs, packages:$pk}' >"$b/manifest.json"
-for f in xen vmlinuz vmlinux dom0.cpio.zst domU.cpio.zst domU.cpio; do mv -f "$b/$f" "$out/$f"; done
+for f in xen vmlinuz vmlinux dom0.cpio.zst domU.cpio.zst domU.cpio tiny.cpio; do mv -f "$b/$f" "$out/$f"; done
 mv -f "$b/manifest.json" "$out/manifest.json"
 printf 'images built in %ss: dom0 %s MiB, domU %s MiB (compressed)\n' \
 	$((t_end - t_start)) \

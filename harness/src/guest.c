@@ -32,11 +32,20 @@ void guest_xl_config(const struct guest_cfg *c, struct sbuf *out)
 	if (c->disk_target)
 		sb_printf(out, "disk = ['" VBD_SPEC "']\n", c->disk_target);
 	if (c->ip) {
+		unsigned m[3] = { (h >> 16) & 0x7f, (h >> 8) & 0xff, h & 0xff };
+		int n = c->n_vifs > 1 ? c->n_vifs : 1;
+
 		if (c->mac)
-			sb_printf(out, "vif = ['mac=%s,bridge=xenbr0']\n", c->mac);
-		else
-			sb_printf(out, "vif = ['mac=00:16:3e:%02x:%02x:%02x,bridge=xenbr0']\n",
-				  (h >> 16) & 0x7f, (h >> 8) & 0xff, h & 0xff);
+			sscanf(c->mac, "00:16:3e:%x:%x:%x", &m[0], &m[1], &m[2]);
+		sb_puts(out, "vif = [");
+		for (int i = 0; i < n; i++) {
+			sb_printf(out, "%s'mac=00:16:3e:%02x:%02x:%02x,bridge=xenbr0", i ? ", " : "",
+				  m[0] & 0x7f, m[1] & 0xff, (m[2] + (unsigned)i) & 0xff);
+			if (c->mtu > 0)
+				sb_printf(out, ",mtu=%d", c->mtu);
+			sb_puts(out, "'");
+		}
+		sb_puts(out, "]\n");
 	}
 	if (c->xl_extra)
 		sb_printf(out, "%s\n", c->xl_extra);

@@ -10,7 +10,9 @@
 #include "pvbench/scenario.h"
 #include "../../workloads/fio/fio.h"
 #include "../../workloads/evtchn/evtchn.h"
+#include "../../workloads/httperf/httperf.h"
 #include "../../workloads/iperf3/iperf3.h"
+#include "../../workloads/xenwatch/xenwatch.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -47,6 +49,8 @@ static const char *const net_evidence[] = {
 	NULL,
 };
 
+static const char *const no_evidence[] = { NULL };
+
 static const char *const evtchn_evidence[] = {
 	"evtchn_abi",
 	"upcall_vector",
@@ -67,6 +71,7 @@ struct workload {
 	} log_grep[2];
 	const char *(*measure)(struct run_state *st, const struct variant *v,
 			       const struct plan_step *s, json_t *run);
+	bool dom0_only; /* runs in dom0 alone: no measured domU is created */
 };
 
 struct run_opts {
@@ -107,6 +112,7 @@ struct run_state {
 	bool up;          /* machine booted */
 	struct slot slots[MAX_GUESTS]; /* the domUs of the current boot */
 	struct slot *cur; /* the one the current step runs in */
+	struct slot dom0; /* stands for dom0 when the workload needs no domU */
 	const char *setup; /* how this step's domU was set up (results: guest_setup) */
 	struct host_env env;
 	double t_start, measure_s;
@@ -233,6 +239,8 @@ static void shutdown_machine(struct run_state *st)
 		json_decref(st->slots[i].evidence);
 		st->slots[i].evidence = NULL;
 	}
+	json_decref(st->dom0.evidence);
+	st->dom0.evidence = NULL;
 	st->cur = NULL;
 }
 
@@ -426,6 +434,8 @@ static int guest_create_in(struct run_state *st, const struct variant *v, struct
 	c.type = variant_get(&st->sc, v, "guest", "type");
 	c.vcpus = (int)get_long(st, v, "guest", "vcpus", 2);
 	c.memory_mib = (int)get_long(st, v, "guest", "memory", 512);
+	c.n_vifs = (int)get_long(st, v, "guest", "vifs", 1);
+	c.mtu = (int)get_long(st, v, "guest", "mtu", 0);
 	c.disk_target = target;
 	c.extra = extra.len ? extra.buf : NULL;
 	c.xl_extra = xl.len ? xl.buf : NULL;
@@ -437,10 +447,13 @@ static int guest_create_in(struct run_state *st, const struct variant *v, struct
 	return rc;
 }
 
-/* Makes st->cur the domU for v: the one already running for v's guest key, or a new
- * one. When creating fails with other domUs up (Xen may be short of memory), those
- * are destroyed and creation is tried once more. */
-static int guest_for(struct run_state *st, const struct variant *v)
+/* The domU for v's guest key plus `role` ("" for the measured domU, "peer" for the
+ * second domU of a guest-to-guest workload): the one already running for that key,
+ * or a new one (*setup says which). When creating fails with other domUs up (Xen may
+ * be short of memory), those are destroyed and creation is tried once more. The
+ * measured domU's evidence is collected when it is created. */
+static int slot_get(struct run_state *st, const struct variant *v, const char *role,
+		    struct slot **out, const char **setup)
 {
 	struct sbuf key = { 0 };
 	struct slot *sl;
@@ -448,29 +461,44 @@ static int guest_for(struct run_state *st, const struct variant *v)
 	int rc = 0;
 
 	variant_scope_key(&st->sc, v, SCOPE_GUEST, &key);
+	if (*role)
+		sb_printf(&key, "\nrole=%s", role);
 	sl = slot_for(st, &key, &create);
-	st->cur = sl;
-	st->setup = "same domU";
+	*out = sl;
+	*setup = "same domU";
 	if (create) {
 		slot_destroy(st, sl);
 		rc = guest_create_in(st, v, sl);
 		if (rc == -EIO) {
 			for (size_t i = 0; i < MAX_GUESTS; i++)
-				if (&st->slots[i] != sl && st->slots[i].up) {
+				if (&st->slots[i] != sl && st->slots[i].up &&
+				    (!st->cur || &st->slots[i] != st->cur)) {
 					pvb_warn("destroying %s to make room", st->slots[i].g.name);
 					slot_destroy(st, &st->slots[i]);
 				}
 			rc = guest_create_in(st, v, sl);
 		}
 		sl->up = rc == 0;
-		st->setup = "new domU";
+		*setup = "new domU";
 		sb_reset(&sl->key);
 		sb_puts(&sl->key, key.buf ? key.buf : "");
-		if (sl->up)
-			collect_evidence(st, v);
 	}
 	sl->last_used = pvb_now();
 	sb_free(&key);
+	return rc;
+}
+
+/* Makes st->cur the measured domU for v (see slot_get). */
+static int guest_for(struct run_state *st, const struct variant *v)
+{
+	struct slot *sl;
+	int rc;
+
+	st->cur = NULL;
+	rc = slot_get(st, v, "", &sl, &st->setup);
+	st->cur = sl;
+	if (!rc && !strcmp(st->setup, "new domU"))
+		collect_evidence(st, v);
 	return rc;
 }
 
@@ -596,7 +624,31 @@ static const char *run_iperf3(struct run_state *st, const struct variant *v,
 		sb_free(&out);
 		return "FAIL";
 	}
-	status = measure_cmd(st, v, s, run, 0, cmd.buf, "iperf3.json", parse_iperf3);
+	if (!strcmp(variant_get(&st->sc, v, "workload", "client") ?: "dom0", "domU")) {
+		/* guest to guest: the client runs in a second domU of the same
+		 * configuration; both vifs are on xenbr0, so the traffic goes
+		 * netfront -> netback -> bridge -> netback -> netfront */
+		struct slot *peer;
+		const char *setup;
+		int rc = slot_get(st, v, "peer", &peer, &setup);
+
+		json_object_set_new(run, "client", json_pack("{s:s, s:s}", "guest", peer->g.name,
+							    "setup", setup));
+		if (rc) {
+			json_object_set_new(run, "reason",
+					    json_sprintf("cannot create the client domU %s",
+							 peer->g.name));
+			sb_free(&cmd);
+			sb_free(&out);
+			return host_status_name(rc == -EIO ? -EPROTO : rc);
+		}
+		status = measure_cmd(st, v, s, run, peer->g.domid, cmd.buf, "iperf3.json",
+				     parse_iperf3);
+		if (strcmp(status, "OK"))
+			peer->broken = true;
+	} else {
+		status = measure_cmd(st, v, s, run, 0, cmd.buf, "iperf3.json", parse_iperf3);
+	}
 	sb_free(&cmd);
 	sb_free(&out);
 	return status;
@@ -655,13 +707,71 @@ out:
 	return status;
 }
 
+/* httperf in dom0 against nginx in the domU (started by the domU's init), one
+ * httperf per offered rate (workloads/httperf/). One request first: a server that
+ * does not answer is an error that says so, not a sweep of zeros. */
+static const char *run_httperf(struct run_state *st, const struct variant *v,
+			       const struct plan_step *s, json_t *run)
+{
+	struct sbuf cmd = { 0 }, out = { 0 };
+	const char *file = variant_get(&st->sc, v, "workload", "file") ?: "16k";
+	const char *status = "FAIL";
+
+	if (machine_sh(&st->m, 0, 30, &out,
+		       "exec 2>&1; n=$(busybox wget -q -T 10 -O - http://%s/%s.bin | wc -c); "
+		       "[ \"$n\" -gt 0 ] || { echo \"no reply to GET /%s.bin\"; exit 1; }",
+		       st->cur->ip, file, file)) {
+		struct sbuf log = { 0 };
+
+		machine_sh(&st->m, st->cur->g.domid, 20, &log,
+			   "exec 2>&1; pidof nginx || echo 'nginx is not running'; "
+			   "tail -n 5 /tmp/nginx-error.log");
+		json_object_set_new(run, "reason",
+				    json_sprintf("nginx in %s (%s) does not serve: %s; %s",
+						 st->cur->g.name, st->cur->ip, out.buf ?: "",
+						 log.buf ?: ""));
+		sb_free(&log);
+		goto out;
+	}
+	if (httperf_build_cmdline(&st->sc, v, st->plan.quick, st->cur->ip, &cmd)) {
+		json_object_set_new(run, "reason", json_string("cannot build the httperf command"));
+		goto out;
+	}
+	status = measure_cmd(st, v, s, run, 0, cmd.buf, "httperf.txt", httperf_parse);
+out:
+	sb_free(&cmd);
+	sb_free(&out);
+	return status;
+}
+
+/* pvbench-xenwatch in dom0: watch latency through /dev/xen/xenbus while it creates
+ * and destroys workload.guests tiny domUs (workloads/xenwatch/). */
+static const char *run_xenwatch(struct run_state *st, const struct variant *v,
+				const struct plan_step *s, json_t *run)
+{
+	struct sbuf cmd = { 0 };
+	const char *status = "FAIL";
+
+	if (xenwatch_build_cmdline(&st->sc, v, st->plan.quick, &cmd))
+		json_object_set_new(run, "reason", json_string("cannot build the xenwatch command"));
+	else
+		status = measure_cmd(st, v, s, run, 0, cmd.buf, "xenwatch.json",
+				     xenwatch_parse_json);
+	sb_free(&cmd);
+	return status;
+}
+
 static const struct workload workloads[] = {
 	{ "evtchn", evtchn_metrics, &evtchn_n_metrics, evtchn_evidence,
 	  { { true, "Using (FIFO-based|2-level) ABI" }, { false, NULL } }, run_evtchn },
 	{ "fio", fio_metrics, &fio_n_metrics, blk_evidence,
 	  { { false, "xen-blkback: backend/vbd/%d/" }, { true, "blkfront: xvda" } }, run_fio },
+	{ "httperf", httperf_metrics, &httperf_n_metrics, net_evidence,
+	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_httperf },
 	{ "iperf3", iperf3_metrics, &iperf3_n_metrics, net_evidence,
 	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_iperf3 },
+	{ "xenwatch", xenwatch_metrics, &xenwatch_n_metrics, no_evidence,
+	  { { false, NULL }, { false, NULL } }, run_xenwatch, true },
 };
 
 static const struct workload *workload_find(const char *name)
@@ -689,7 +799,16 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 		if (rc)
 			status = host_status_name(rc);
 	}
-	if (!status) {
+	if (!status && st->wl->dom0_only) {
+		st->cur = &st->dom0;
+		st->setup = "no domU";
+		if (!st->dom0.evidence) { /* once per boot: dom0 parameters, expectations */
+			snprintf(st->dom0.g.name, sizeof(st->dom0.g.name), "Domain-0");
+			st->dom0.g.domid = 0;
+			st->dom0.up = true;
+			collect_evidence(st, v);
+		}
+	} else if (!status) {
 		rc = guest_for(st, v);
 		if (rc)
 			status = host_status_name(rc == -EIO ? -EPROTO : rc);

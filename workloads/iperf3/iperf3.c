@@ -22,6 +22,11 @@ const struct scenario_key iperf3_keys[] = {
 	  "to_guest: the client in dom0 sends to the server in the domU (netback -> "
 	  "netfront); from_guest: the domU sends (iperf3 -R).",
 	  "from_guest" },
+	{ "workload", "client", ST_ENUM, "dom0", "", "dom0|domU", 0, 0, 0, "iperf3",
+	  "Where the iperf3 client runs: dom0, or domU, a second domU of the same "
+	  "configuration on the same bridge (guest to guest: netfront -> netback -> xenbr0 "
+	  "-> netback -> netfront). direction is then seen from the client domU.",
+	  "domU" },
 	{ "workload", "parallel", ST_INT, "1", "", NULL, 1, 128, 0, "iperf3",
 	  "Parallel streams, reported as their sum (iperf3 -P).", "4" },
 	{ "workload", "duration", ST_DURATION, "10s", "s", NULL, 1000, 86400000, SK_SECONDS,

@@ -15,6 +15,10 @@ struct guest_cfg {
 	const char *disk_target; /* dom0 block device; NULL: no disk */
 	const char *ip;          /* domU eth0 address "10.0.0.2/24"; NULL: no vif */
 	const char *mac;         /* vif MAC; NULL: derived from the name */
+	int n_vifs;              /* PV NICs (xl vif=): 0 or 1: one; eth0 gets ip, the
+				  * others (eth1...) no address; each MAC's last byte is
+				  * the first's plus its index */
+	int mtu;                 /* xl vif mtu= of every vif; 0: the toolstack's (1500) */
 	const char *extra;       /* extra domU kernel command line (module params...) */
 	const char *xl_extra;    /* extra xl config lines */
 	double ready_timeout_s;  /* xl create -> agent answers (default 90) */
