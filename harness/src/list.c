@@ -9,7 +9,9 @@
 
 #include "../../workloads/fio/fio.h"
 #include "../../workloads/evtchn/evtchn.h"
+#include "../../workloads/httperf/httperf.h"
 #include "../../workloads/iperf3/iperf3.h"
+#include "../../workloads/xenwatch/xenwatch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +33,14 @@ static const struct workload_doc {
 	{ "evtchn", "event-channel ping-pong: pvbench-evtchn ping in dom0 notifies, pvbench-evtchn "
 		    "serve in the domU echoes; round-trip times, JSON output",
 	  evtchn_metrics, &evtchn_n_metrics },
+	{ "httperf", "nginx in the domU serves a static file, httperf in dom0 sweeps offered "
+		     "connection rates over the PV network; reply rate, latency, errors per "
+		     "rate, the saturation rate; text output",
+	  httperf_metrics, &httperf_n_metrics },
+	{ "xenwatch", "pvbench-xenwatch in dom0: latency of xenstore watch events through "
+		      "/dev/xen/xenbus (Linux's xenwatch thread) while N tiny domUs are created "
+		      "and destroyed in a loop; no measured domU; JSON output",
+	  xenwatch_metrics, &xenwatch_n_metrics },
 };
 
 struct list_opts {

@@ -16,6 +16,7 @@ static const struct command {
 	{ "list", cmd_list, "scenarios, workloads and scenario keys" },
 	{ "compare", cmd_compare, "statistics and verdicts between runs or variants" },
 	{ "report", cmd_report, "HTML + Markdown report with charts from runs" },
+	{ "conform", cmd_conform, "PV protocol conformance checks against the real drivers (TAP)" },
 };
 
 static void usage(FILE *f)

@@ -23,7 +23,7 @@
 
 /* Order of the groups in the report's chart section: see chart_group in
  * report_sections.c. */
-enum chart_kind { CHART_METRIC, CHART_LATENCY, CHART_BOOT, CHART_SWEEP, CHART_INTERVALS };
+enum chart_kind { CHART_METRIC, CHART_LATENCY, CHART_BOOT, CHART_SWEEP, CHART_INTERVALS, CHART_RATES };
 
 /* Runs' "series" come from the guest's side of iperf3: at most this many entries
  * are read per repetition (iperf3_parse_json's own limit; a longer array leaves the
@@ -691,6 +691,12 @@ static size_t series_points(json_t *series, struct ipoint *pts, size_t *bad)
 	return n;
 }
 
+/* A series of rate points (httperf: one entry per offered rate), not of intervals. */
+static bool is_rate_series(json_t *series)
+{
+	return json_object_get(json_array_get(series, 0), "offered_rate") != NULL;
+}
+
 /* One data block per OK repetition with a series, one plot clause each, coloured by
  * variant, the legend naming each variant once. Returns the number of blocks. */
 static int interval_blocks(const struct report *r, struct ipoint *pts, struct rbuf *dat,
@@ -713,7 +719,7 @@ static int interval_blocks(const struct report *r, struct ipoint *pts, struct rb
 
 				if (!rj_str(rr, "variant") || strcmp(rj_str(rr, "variant"), var) ||
 				    pvb_status_parse(rj_str(rr, "status")) != PVB_OK ||
-				    !(series = json_object_get(rr, "series")))
+				    !(series = json_object_get(rr, "series")) || is_rate_series(series))
 					continue;
 				if (!json_is_array(series) ||
 				    json_array_size(series) > SERIES_MAX_POINTS ||
@@ -769,6 +775,106 @@ static void interval_caption(char *cap, size_t len, const char *title, const str
 			 "; left out: %zu malformed intervals, %zu repetitions (series not an "
 			 "array, over %d intervals or over %d points in all)",
 			 t->bad, t->reps_left_out, SERIES_MAX_POINTS, SERIES_MAX_TOTAL);
+}
+
+/* ---- reply rate against offered rate (runs' "series", httperf) ---- */
+
+/* The points of one repetition's rate series into pts (room for SERIES_MAX_POINTS):
+ * x = offered_rate x calls per connection (requests/s offered; calls_per_conn,
+ * default 1), y = reply_rate_avg (replies/s), in x order. Entries without finite
+ * non-negative numbers there are counted in *bad. */
+static size_t rate_points(json_t *series, struct ipoint *pts, size_t *bad)
+{
+	size_t n = 0, i;
+	json_t *e;
+
+	json_array_foreach(series, i, e)
+	{
+		double x, y, calls = 1;
+
+		if (json_object_get(e, "num_calls") && !finite_num(e, "num_calls", &calls))
+			calls = -1;
+		if (!finite_num(e, "offered_rate", &x) || !finite_num(e, "reply_rate_avg", &y) ||
+		    x < 0 || y < 0 || calls <= 0) {
+			(*bad)++;
+			continue;
+		}
+		pts[n++] = (struct ipoint){ x * calls, y };
+	}
+	qsort(pts, n, sizeof(*pts), cmp_ipoint);
+	return n;
+}
+
+static int chart_rates(struct report *r, struct rbuf *gp)
+{
+	const char *name = "reply-rate";
+	struct rbuf dat = { 0 }, plot = { 0 };
+	struct ipoint *pts = NULL;
+	size_t bad = 0, reps = 0;
+	double maxx = 0;
+	char lab[80], cap[512];
+	int block = 0, color = 0, rc = 0;
+
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t j = 0; j < r->runs[i].nvar; j++) {
+			const char *var = r->runs[i].var[j].name;
+			size_t k, drawn = 0;
+			json_t *rr, *series;
+
+			json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
+			{
+				size_t n;
+
+				if (!rj_str(rr, "variant") || strcmp(rj_str(rr, "variant"), var) ||
+				    pvb_status_parse(rj_str(rr, "status")) != PVB_OK ||
+				    !json_is_array(series = json_object_get(rr, "series")) ||
+				    !is_rate_series(series) ||
+				    json_array_size(series) > SERIES_MAX_POINTS)
+					continue;
+				if (!pts && !(pts = malloc(SERIES_MAX_POINTS * sizeof(*pts))))
+					return -ENOMEM;
+				if (!(n = rate_points(series, pts, &bad)))
+					continue;
+				for (size_t q = 0; q < n; q++) {
+					rb_printf(&dat, "%.9g %.10g\n", pts[q].x, pts[q].y);
+					maxx = fmax(maxx, fmax(pts[q].x, pts[q].y));
+				}
+				rb_puts(&dat, "\n\n");
+				report_var_label(r, i, var, cap, sizeof(cap));
+				rb_printf(&plot,
+					  "%s'%s.dat' index %d using 1:2 with linespoints lw 1.5 pt 7 "
+					  "ps 0.7 lc rgb '%s' ",
+					  block ? ", " : "plot ", name, block,
+					  gp_colors[color % ARRAY_SIZE(gp_colors)]);
+				if (drawn++)
+					rb_puts(&plot, "notitle");
+				else
+					rb_printf(&plot, "title '%s'", gp_label(lab, sizeof(lab), cap));
+				block++;
+				reps++;
+			}
+			color += drawn > 0;
+		}
+	free(pts);
+	if (block && !plot.err && !dat.err && !(rc = write_dat(r, name, &dat))) {
+		gp_begin(gp, name, "Reply rate against offered request rate", "replies/s", 1);
+		rb_printf(gp,
+			  "set xlabel 'offered requests/s (httperf --rate x --num-calls)'\n"
+			  "set xrange [0:%.6g]\nset yrange [0:%.6g]\n%s, x with lines dt 2 lc rgb "
+			  "'#888888' title 'keeping up (reply rate = offered)'\n",
+			  maxx * 1.05, maxx * 1.05, plot.sb.buf);
+		gp_end(gp, name);
+		snprintf(cap, sizeof(cap),
+			 "Reply rate against offered request rate: httperf's average reply rate "
+			 "at each offered rate, one line per OK repetition (%zu), coloured by "
+			 "variant; the dashed line is reply rate = offered rate: points below it "
+			 "did not keep up%s",
+			 reps, bad ? " (malformed points left out)" : "");
+		rc = add_chart(r, CHART_RATES, name, cap);
+	}
+	sb_free(&dat.sb);
+	sb_free(&plot.sb);
+	return rc;
 }
 
 static bool any_series(const struct report *r)
@@ -901,6 +1007,8 @@ static int build_charts(struct report *r, struct rbuf *gp)
 		rc = chart_metric(r, gp, metrics[i], i);
 	if (!rc)
 		rc = chart_intervals(r, gp);
+	if (!rc)
+		rc = chart_rates(r, gp);
 	if (!rc)
 		rc = latency_charts(r, gp, metrics, nm);
 	if (!rc)

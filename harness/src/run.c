@@ -763,13 +763,13 @@ static const char *run_xenwatch(struct run_state *st, const struct variant *v,
 
 static const struct workload workloads[] = {
 	{ "evtchn", evtchn_metrics, &evtchn_n_metrics, evtchn_evidence,
-	  { { true, "Using (FIFO-based|2-level) ABI" }, { false, NULL } }, run_evtchn },
+	  { { true, "Using (FIFO-based|2-level) ABI" }, { false, NULL } }, run_evtchn, false },
 	{ "fio", fio_metrics, &fio_n_metrics, blk_evidence,
-	  { { false, "xen-blkback: backend/vbd/%d/" }, { true, "blkfront: xvda" } }, run_fio },
+	  { { false, "xen-blkback: backend/vbd/%d/" }, { true, "blkfront: xvda" } }, run_fio, false },
 	{ "httperf", httperf_metrics, &httperf_n_metrics, net_evidence,
-	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_httperf },
+	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_httperf, false },
 	{ "iperf3", iperf3_metrics, &iperf3_n_metrics, net_evidence,
-	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_iperf3 },
+	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_iperf3, false },
 	{ "xenwatch", xenwatch_metrics, &xenwatch_n_metrics, no_evidence,
 	  { { false, NULL }, { false, NULL } }, run_xenwatch, true },
 };

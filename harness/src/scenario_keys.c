@@ -18,10 +18,13 @@ static const struct scenario_key keys[] = {
 	  "Short name, used in results and file names.", "blk-mq" },
 	{ "scenario", "description", ST_STRING, "", "", NULL, 0, 0, 0, NULL,
 	  "One sentence: what is compared and why.", "blkfront with 1 ring vs 2 rings" },
-	{ "scenario", "workload", ST_ENUM, "fio", "", "fio|iperf3|evtchn", 0, 0, 0, NULL,
+	{ "scenario", "workload", ST_ENUM, "fio", "", "fio|iperf3|evtchn|httperf|xenwatch", 0,
+	  0, 0, NULL,
 	  "Workload: fio on the domU's PV disk, iperf3 between dom0 and the domU over the "
-	  "PV network, or evtchn, event-channel ping-pong between dom0 and the domU; its keys "
-	  "go in [workload].",
+	  "PV network, evtchn, event-channel ping-pong between dom0 and the domU, httperf, "
+	  "HTTP requests from dom0 to nginx in the domU at a sweep of rates, or xenwatch, "
+	  "xenstore watch latency in dom0 while tiny guests are created and destroyed; its "
+	  "keys go in [workload].",
 	  "fio" },
 	{ "scenario", "repetitions", ST_INT, "3", "", NULL, 1, 1000, 0, NULL,
 	  "Measured repetitions of each variant.", "5" },
@@ -75,6 +78,14 @@ static const struct scenario_key keys[] = {
 	  "null_blk" },
 	{ "guest", "disk_size", ST_INT, "256", "MiB", NULL, 1, 65536, 0, NULL, "Size of xvda.",
 	  "512" },
+	{ "guest", "vifs", ST_INT, "1", "", NULL, 1, 8, 0, NULL,
+	  "PV NICs of the domU (xl vif=, all on dom0's xenbr0); eth0 gets the address, the "
+	  "others (eth1...) none: they add netfront/netback instances and queues.",
+	  "2" },
+	{ "guest", "mtu", ST_INT, NULL, "bytes", NULL, 68, 65535, 0, NULL,
+	  "MTU of every vif (xl vif mtu=, written to xenstore and applied by vif-bridge in "
+	  "dom0 and by netfront); unset: the toolstack's 1500.",
+	  "9000" },
 };
 
 
@@ -87,6 +98,8 @@ static const struct {
 	{ "fio", fio_keys, &fio_n_keys },
 	{ "iperf3", iperf3_keys, &iperf3_n_keys },
 	{ "evtchn", evtchn_keys, &evtchn_n_keys },
+	{ "httperf", httperf_keys, &httperf_n_keys },
+	{ "xenwatch", xenwatch_keys, &xenwatch_n_keys },
 };
 
 /* Module parameters a variant may set. Sources: Linux 6.1 drivers (xen-facts B). */
@@ -168,6 +181,13 @@ static const struct evidence_name evidence[] = {
 	{ "evtchn_abi", DOM_DOMU, EV_DMESG, "Using (FIFO-based|2-level) ABI", false,
 	  "event-channel ABI of the domU kernel, FIFO-based or 2-level (xen.fifo_events=0), "
 	  "from its kernel log \"xen:events: Using ... ABI\" [events_fifo.c:437; events_2l.c:382]" },
+	{ "vif_count", DOM_DOMU, EV_COUNT, "/sys/class/net/eth*", true,
+	  "PV NICs the domU kernel created (netfront devices eth0, eth1...)" },
+	{ "vif_mtu", DOM_DOMU, EV_FILE, "/sys/class/net/eth0/mtu", true,
+	  "MTU of eth0 in the domU (netfront takes the vif's xenstore mtu) "
+	  "[xen-netfront.c: xennet_connect]" },
+	{ "vif_dom0_mtu", DOM_DOM0, EV_FILE, "/sys/class/net/vif{domid}.0/mtu", true,
+	  "MTU of the domU's first vif in dom0 (set by vif-bridge from xenstore)" },
 	{ "queue.<attr>", DOM_DOMU, EV_FILE, "/sys/block/xvda/queue/{key}", false,
 	  "a block queue attribute of xvda in the domU, e.g. max_segments, max_hw_sectors_kb" },
 };
@@ -216,7 +236,7 @@ static const struct {
 	{ "extra", "domU.cmdline" },   { "cmdline", "domU.cmdline" }, { "root", "domU.cmdline" },
 	{ "memory", "guest.memory" },  { "maxmem", "guest.memory" },  { "vcpus", "guest.vcpus" },
 	{ "maxvcpus", "guest.vcpus" }, { "type", "guest.type" },      { "builder", "guest.type" },
-	{ "disk", "guest.disk" },
+	{ "disk", "guest.disk" },      { "vif", "guest.vifs and guest.mtu" },
 };
 
 /* ---- lookups ---- */

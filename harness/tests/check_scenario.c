@@ -317,7 +317,9 @@ START_TEST(test_key_tables)
 	ck_assert_str_eq(scenario_workload_at(0), "fio");
 	ck_assert_str_eq(scenario_workload_at(1), "iperf3");
 	ck_assert_str_eq(scenario_workload_at(2), "evtchn");
-	ck_assert_ptr_null(scenario_workload_at(3));
+	ck_assert_str_eq(scenario_workload_at(3), "httperf");
+	ck_assert_str_eq(scenario_workload_at(4), "xenwatch");
+	ck_assert_ptr_null(scenario_workload_at(5));
 	ck_assert_str_eq(scenario_type_name(ST_DURATION), "duration");
 	ck_assert_ptr_nonnull(scenario_rule(0));
 }

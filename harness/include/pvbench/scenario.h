@@ -172,6 +172,10 @@ extern const struct scenario_key iperf3_keys[];
 extern const size_t iperf3_n_keys;
 extern const struct scenario_key evtchn_keys[];
 extern const size_t evtchn_n_keys;
+extern const struct scenario_key httperf_keys[];
+extern const size_t httperf_n_keys;
+extern const struct scenario_key xenwatch_keys[];
+extern const size_t xenwatch_n_keys;
 
 #define SCENARIO_MAX_VARIANTS 64
 #define SCENARIO_MAX_BYTES (1 << 20)
