@@ -130,48 +130,62 @@ static void step_failed(struct conform_state *st, const char *name, const char *
 		    "it failed", "%s", what);
 }
 
-/* `xenstore-ls -f DIR` in dom0 into d; 0 or -EIO (with a result saying so). */
-static int dump_dir(struct conform_state *st, const char *path, const char *file,
-		    struct xs_dir *d)
+/* `xenstore-ls -f DIR` in dom0 into d, the text saved as save_dir/file when
+ * save_dir is set; 0 or -EIO (with a result saying so). */
+static int dump_dir(struct machine *m, const char *path, const char *save_dir,
+		    const char *file, struct xs_dir *d, struct conform_results *r)
 {
 	struct sbuf out = { 0 }, err = { 0 };
-	int rc = machine_sh(&st->m, 0, 30, &out, "xenstore-ls -f '%s'", path);
+	int rc = machine_sh(m, 0, 30, &out, "xenstore-ls -f '%s'", path);
 
 	if (!rc) {
-		save_text(st, file, &out);
+		if (save_dir) {
+			char p[PATH_MAX + 128];
+
+			snprintf(p, sizeof(p), "%s/%s", save_dir, file);
+			if (write_file_atomic(p, out.buf ? out.buf : "", out.len))
+				pvb_warn("cannot write '%s'", p);
+		}
 		rc = xs_dump_parse(out.buf ? out.buf : "", out.len, path, d, &err);
 	}
-	if (rc) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "xenstore-ls -f %s: %s", path,
-			 err.buf ? err.buf : "failed (directory absent?)");
-		step_failed(st, "xenstore.dump", path, why);
-	}
+	if (rc)
+		conform_add(r, "xenstore.dump", path, CONF_MUST, CONF_FAIL, "pvbench",
+			    "the step succeeds", "it failed", "xenstore-ls -f %s: %s", path,
+			    err.buf ? err.buf : "failed (directory absent?)");
 	sb_free(&out);
 	sb_free(&err);
 	return rc ? -EIO : 0;
 }
 
-/* Checks the frontend/backend pair of one device ("vbd", "51712" / "vif", "0"). */
-static void check_device(struct conform_state *st, const char *type, const char *id)
+int conform_device_check(struct machine *m, int domid, const char *type, const char *id,
+			 const char *save_dir, struct conform_results *r)
 {
 	char front[160], back[160], dev[64], f1[96], f2[96];
 	struct xs_dir fd = { 0 }, bd = { 0 };
+	int rc;
 
-	snprintf(front, sizeof(front), "/local/domain/%d/device/%s/%s", st->domid, type, id);
-	snprintf(back, sizeof(back), "/local/domain/0/backend/%s/%d/%s", type, st->domid, id);
+	if (strcmp(type, "vbd") && strcmp(type, "vif"))
+		return -EINVAL;
+	snprintf(front, sizeof(front), "/local/domain/%d/device/%s/%s", domid, type, id);
+	snprintf(back, sizeof(back), "/local/domain/0/backend/%s/%d/%s", type, domid, id);
 	snprintf(dev, sizeof(dev), "%s/%s", type, id);
 	snprintf(f1, sizeof(f1), "xenstore-%s-%s-frontend.txt", type, id);
 	snprintf(f2, sizeof(f2), "xenstore-%s-%s-backend.txt", type, id);
-	if (!dump_dir(st, front, f1, &fd) && !dump_dir(st, back, f2, &bd)) {
-		if (!strcmp(type, "vbd"))
-			conform_check_vbd(&fd, &bd, dev, &st->r);
-		else
-			conform_check_vif(&fd, &bd, dev, &st->r);
-	}
+	rc = dump_dir(m, front, save_dir, f1, &fd, r);
+	if (!rc)
+		rc = dump_dir(m, back, save_dir, f2, &bd, r);
+	if (!rc && !strcmp(type, "vbd"))
+		conform_check_vbd(&fd, &bd, dev, r);
+	else if (!rc)
+		conform_check_vif(&fd, &bd, dev, r);
 	xs_dir_free(&fd);
 	xs_dir_free(&bd);
+	return rc;
+}
+
+static void check_device(struct conform_state *st, const char *type, const char *id)
+{
+	conform_device_check(&st->m, st->domid, type, id, st->dir, &st->r);
 }
 
 /* Waits until both ends of a device read `want` (a state number), or, want < 0, until

@@ -3,6 +3,7 @@
  * took effect (evidence vs expectations), runs the workload, and writes
  * results.json (reports/results-schema.md) atomically after every repetition. */
 #include "pvbench/commands.h"
+#include "pvbench/conform.h"
 #include "pvbench/guest.h"
 #include "pvbench/host.h"
 #include "pvbench/metrics.h"
@@ -323,6 +324,26 @@ static void check_expect(struct run_state *st, const char *name, const char *exp
 	}
 }
 
+/* scenario.conform: the negotiation checks of `pvbench conform` on the new domU's
+ * xvda and eth0 (conform_device_check); a failed MUST check makes it INVALID. */
+static void conformance(struct run_state *st)
+{
+	struct conform_results r = { 0 };
+
+	conform_device_check(&st->m, st->cur->g.domid, "vbd", "51712", NULL, &r);
+	conform_device_check(&st->m, st->cur->g.domid, "vif", "0", NULL, &r);
+	json_object_set_new(st->cur->evidence, "conformance", conform_to_json(&r));
+	for (size_t i = 0; i < r.n && st->cur->valid; i++)
+		if (r.v[i].level == CONF_MUST && r.v[i].result == CONF_FAIL) {
+			st->cur->valid = false;
+			snprintf(st->cur->invalid_why, sizeof(st->cur->invalid_why),
+				 "conformance: %s (%s) failed: expected %s, found %s [%s]",
+				 r.v[i].name, r.v[i].subject, r.v[i].expected, r.v[i].actual,
+				 r.v[i].source);
+		}
+	conform_results_free(&r);
+}
+
 static void collect_evidence(struct run_state *st, const struct variant *v)
 {
 	json_t *values = json_object(), *checks = json_array(), *lines = json_array();
@@ -363,6 +384,8 @@ static void collect_evidence(struct run_state *st, const struct variant *v)
 	json_decref(st->cur->evidence);
 	st->cur->evidence = json_pack("{s:o, s:o, s:o}", "values", values, "checks", checks,
 				 "log_lines", lines);
+	if (get_long(st, v, "scenario", "conform", 0) && st->cur->g.domid > 0)
+		conformance(st);
 	sb_free(&out);
 }
 

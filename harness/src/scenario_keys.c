@@ -47,6 +47,12 @@ static const struct scenario_key keys[] = {
 	  "Workload runtime under --quick, which also drops fio's ramp_time and iperf3's omit "
 	  "(iperf3 rounds it up to whole seconds).",
 	  "2s" },
+	{ "scenario", "conform", ST_BOOL, "false", "", NULL, 0, 0, 0, NULL,
+	  "true: every new domU's xvda vbd and eth0 vif are checked against the blkif.h / "
+	  "netif.h negotiation rules of `pvbench conform` before it is measured; a failed "
+	  "MUST rule makes its runs INVALID, and results.json keeps every check "
+	  "(evidence.conformance).",
+	  "true" },
 	{ "scenario", "tags", ST_LIST, "", "", NULL, 0, 0, 0, NULL,
 	  "Labels to select scenarios by (e.g. in CI).", "blk, nightly" },
 

@@ -276,6 +276,17 @@ long conform_backend_thread_count(const char *ps_text, const char *prefix);
 void conform_check_backend_threads(const char *ps_after, const char *prefix, const char *dev,
 				   struct conform_results *r);
 
+/* ---- on a running system (conform.c) ---- */
+
+struct machine;
+/* Dumps a connected device's frontend and backend xenstore directories in dom0
+ * (`xenstore-ls -f`; type "vbd" or "vif", id "51712" / "0", of domain domid) and
+ * runs conform_check_vbd or conform_check_vif on them. save_dir (may be NULL) keeps
+ * the dumps as xenstore-<type>-<id>-{frontend,backend}.txt. A dump that fails adds
+ * a failed MUST result "xenstore.dump". 0, -EIO (dump failed) or -EINVAL (type). */
+int conform_device_check(struct machine *m, int domid, const char *type, const char *id,
+			 const char *save_dir, struct conform_results *r);
+
 /* ---- output ---- */
 
 /* TAP version 13: the version line, the plan "1..N", then per result
