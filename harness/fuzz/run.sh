@@ -2,8 +2,9 @@
 # harness/fuzz/run.sh: builds the libFuzzer targets with clang (ASan + UBSan) and
 # fuzzes one for SECONDS (default 600). Targets: scenario (default: the scenario
 # parser, seeded from scenarios/ and harness/tests/data/scenarios/), fio_json
-# (fio's JSON parser, seeded from harness/tests/data/fio/) and iperf3_json (iperf3's,
-# seeded from harness/tests/data/iperf3/).
+# (fio's JSON parser, seeded from harness/tests/data/fio/), iperf3_json (iperf3's,
+# seeded from harness/tests/data/iperf3/) and httperf (the httperf sweep transcript
+# parser, seeded from harness/tests/data/httperf/).
 # Usage: harness/fuzz/run.sh [SECONDS] [TARGET]   (from the repository root)
 # Output in build/fuzz/: the binaries, corpus-TARGET/, crashes-TARGET/, TARGET.log.
 # Exit status: 0 no finding, 1 a crash/leak/timeout was found (see the log).
@@ -14,8 +15,7 @@ target=${2:-scenario}
 out=build/fuzz
 cc=${CLANG:-clang}
 src="harness/src/scenario.c harness/src/scenario_check.c harness/src/scenario_keys.c
-	harness/src/plan.c harness/src/util.c harness/src/toolout.c workloads/fio/fio.c workloads/iperf3/iperf3.c
-	workloads/evtchn/evtchn.c"
+	harness/src/plan.c harness/src/util.c harness/src/toolout.c $(echo workloads/*/*.c)"
 flags="-g -O1 -std=gnu11 -Iharness/include -fno-omit-frame-pointer"
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 libs="-linih -ljansson -lm"
@@ -44,8 +44,14 @@ iperf3_json)
 	bin=$out/fuzz_iperf3_json
 	extra=(-max_len=65536)
 	;;
+httperf)
+	$cc $flags $san -o "$out/fuzz_httperf" harness/fuzz/fuzz_httperf.c $src $libs
+	cp harness/tests/data/httperf/*.transcript "$out/corpus-$target/"
+	bin=$out/fuzz_httperf
+	extra=(-max_len=16384)
+	;;
 *)
-	echo "error: unknown target '$target' (scenario, fio_json, iperf3_json)" >&2
+	echo "error: unknown target '$target' (scenario, fio_json, iperf3_json, httperf)" >&2
 	exit 2
 	;;
 esac
