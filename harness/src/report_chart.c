@@ -781,7 +781,8 @@ static void interval_caption(char *cap, size_t len, const char *title, const str
 
 /* The points of one repetition's rate series into pts (room for SERIES_MAX_POINTS):
  * x = offered_rate x calls per connection (requests/s offered; calls_per_conn,
- * default 1), y = reply_rate_avg (replies/s), in x order. Entries without finite
+ * default 1), y = reply_rate (replies/s: httperf's sampled average, or replies /
+ * test duration when it took no 5 s sample), in x order. Entries without finite
  * non-negative numbers there are counted in *bad. */
 static size_t rate_points(json_t *series, struct ipoint *pts, size_t *bad)
 {
@@ -794,7 +795,7 @@ static size_t rate_points(json_t *series, struct ipoint *pts, size_t *bad)
 
 		if (json_object_get(e, "num_calls") && !finite_num(e, "num_calls", &calls))
 			calls = -1;
-		if (!finite_num(e, "offered_rate", &x) || !finite_num(e, "reply_rate_avg", &y) ||
+		if (!finite_num(e, "offered_rate", &x) || !finite_num(e, "reply_rate", &y) ||
 		    x < 0 || y < 0 || calls <= 0) {
 			(*bad)++;
 			continue;

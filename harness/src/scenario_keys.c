@@ -3,6 +3,7 @@
  * `pvbench list --keys` and scenarios/README.md), lookups in them, and the
  * cross-key rules every variant must keep. */
 #include "pvbench/scenario.h"
+#include "../../workloads/httperf/httperf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -509,6 +510,30 @@ static int rule_iperf3_timeout(const struct scenario *sc, const struct variant *
 	return -EINVAL;
 }
 
+/* httperf: workload.rates parses (httperf_rates), and the sweep fits in one
+ * repetition's timeout: every rate holds rate_duration (quick: quick_runtime), and
+ * its last connections may wait client_timeout more. */
+static int rule_httperf_sweep(const struct scenario *sc, const struct variant *v,
+			      struct sbuf *msg)
+{
+	long rates[HTTPERF_RATES_MAX];
+	size_t n = 0;
+	long to = val(sc, v, "scenario", "timeout"), dur = val(sc, v, "workload", "rate_duration");
+	long cto = val(sc, v, "workload", "client_timeout");
+
+	if (!workload_is(sc, "httperf"))
+		return 0;
+	if (httperf_rates(sc, v, rates, &n, msg))
+		return -EINVAL;
+	if (to > (long)n * (dur + cto))
+		return 0;
+	sb_printf(msg,
+		  "scenario.timeout (%gs) must exceed the sweep: %zu rates x (workload.rate_duration "
+		  "%gs + workload.client_timeout %gs) = %gs",
+		  to / 1e3, n, dur / 1e3, cto / 1e3, (double)n * (dur + cto) / 1e3);
+	return -EINVAL;
+}
+
 /* iperf3 refuses -l outside 16..65507 bytes with -u (one UDP datagram; iperf 3.12). */
 static int rule_iperf3_length(const struct scenario *sc, const struct variant *v,
 			      struct sbuf *msg)
@@ -554,6 +579,11 @@ static const struct {
 	{ "iperf3: with protocol = udp, workload.length must be 16 to 65507 bytes (one UDP "
 	  "datagram).",
 	  rule_iperf3_length, KEYS("workload.length", "workload.protocol") },
+	{ "httperf: workload.rates are integers 1 to 100000, no repeats, at most 32; "
+	  "scenario.timeout exceeds their number x (rate_duration + client_timeout).",
+	  rule_httperf_sweep,
+	  KEYS("workload.rates", "scenario.timeout", "workload.rate_duration",
+	       "workload.client_timeout") },
 	{ "Exactly one variant is the baseline: the one with baseline = true, else the first.",
 	  NULL, NULL },
 };
