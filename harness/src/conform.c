@@ -28,7 +28,7 @@
 
 struct conform_opts {
 	const char *outdir;
-	bool json, quick, requests;
+	bool json, requests;
 	long fuzz, seed;
 	enum accel accel;
 };
@@ -60,7 +60,6 @@ static void usage(FILE *f)
 		"one failed, 2 when the suite could not run (bad option, no boot).\n\n"
 		"  -o, --output DIR     output directory (default build/runs/conform-<time>)\n"
 		"      --json           the JSON document (pvbench-conform/1) on stdout\n"
-		"      --quick          blkif request checks: a subset (pvbench-blkif --quick)\n"
 		"      --no-requests    skip the blkif request checks\n"
 		"      --fuzz N         then N random malformed requests (pvbench-blkif --fuzz)\n"
 		"      --seed S         seed of --fuzz (default 1); a hang names the seed\n"
@@ -70,10 +69,10 @@ static void usage(FILE *f)
 
 static int parse_opts(int argc, char **argv, struct conform_opts *o)
 {
-	enum { O_JSON = 256, O_QUICK, O_NOREQ, O_FUZZ, O_SEED, O_ACCEL };
+	enum { O_JSON = 256, O_NOREQ, O_FUZZ, O_SEED, O_ACCEL };
 	static const struct option opts[] = {
 		{ "output", required_argument, 0, 'o' }, { "json", no_argument, 0, O_JSON },
-		{ "quick", no_argument, 0, O_QUICK },	  { "no-requests", no_argument, 0, O_NOREQ },
+		{ "no-requests", no_argument, 0, O_NOREQ },
 		{ "fuzz", required_argument, 0, O_FUZZ }, { "seed", required_argument, 0, O_SEED },
 		{ "accel", required_argument, 0, O_ACCEL }, { "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -84,7 +83,6 @@ static int parse_opts(int argc, char **argv, struct conform_opts *o)
 		switch (c) {
 		case 'o': o->outdir = optarg; break;
 		case O_JSON: o->json = true; break;
-		case O_QUICK: o->quick = true; break;
 		case O_NOREQ: o->requests = false; break;
 		case O_FUZZ:
 			if (parse_long(optarg, 0, 1000000, &o->fuzz))
@@ -345,12 +343,15 @@ static int import_blkif(struct conform_state *st, const char *text, size_t len)
 {
 	json_error_t je;
 	json_t *doc = json_loadb(text, len, 0, &je), *c;
+	char subject[48];
 	size_t i;
 
 	if (!doc || !json_is_array(json_object_get(doc, "checks"))) {
 		json_decref(doc);
 		return -EINVAL;
 	}
+	snprintf(subject, sizeof(subject), "vbd/%lld",
+		 (long long)json_integer_value(json_object_get(doc, "vdev")));
 	json_array_foreach(json_object_get(doc, "checks"), i, c)
 	{
 		const char *name = json_string_value(json_object_get(c, "name"));
@@ -380,7 +381,7 @@ static int import_blkif(struct conform_state *st, const char *text, size_t len)
 			out = CONF_PASS;
 		else if (!strcmp(res, "skip"))
 			out = CONF_SKIP;
-		conform_add(&st->r, name, json_string_value(json_object_get(doc, "vdev")) ?: "vbd",
+		conform_add(&st->r, name, subject,
 			    level && !strcmp(level, "SHOULD") ? CONF_SHOULD
 			    : !strcmp(res, "warn")		 ? CONF_SHOULD
 							 : CONF_MUST,
@@ -411,8 +412,7 @@ static void request_checks(struct conform_state *st)
 			    "cannot attach xvdc/xvdd with blkfront autoprobe off");
 		goto out;
 	}
-	sb_printf(&cmd, "pvbench-blkif --vdev 51744 --ro-vdev 51760 --json --timeout 10%s",
-		  st->o->quick ? " --quick" : "");
+	sb_printf(&cmd, "pvbench-blkif --vdev 51744 --ro-vdev 51760 --json --timeout 10");
 	if (st->o->fuzz)
 		sb_printf(&cmd, " --fuzz %ld --seed %ld", st->o->fuzz, st->o->seed);
 	rc = machine_exec(&st->m, st->domid, cmd.buf, NULL, 0, 600, &r);

@@ -741,9 +741,11 @@ static const char *run_httperf(struct run_state *st, const struct variant *v,
 	const char *status = "FAIL";
 
 	if (machine_sh(&st->m, 0, 30, &out,
-		       "exec 2>&1; n=$(busybox wget -q -T 10 -O - http://%s/%s.bin | wc -c); "
-		       "[ \"$n\" -gt 0 ] || { echo \"no reply to GET /%s.bin\"; exit 1; }",
-		       st->cur->ip, file, file)) {
+		       "exec 2>&1; o=$(httperf --server %s --port %ld --uri /%s.bin --num-conns 1 "
+		       "--timeout 10); echo \"$o\" | grep -q 'Reply status: 1xx=0 2xx=1 ' || "
+		       "{ echo \"no 2xx reply to GET /%s.bin:\"; echo \"$o\" | grep -E "
+		       "'^(Reply status|Errors)'; exit 1; }",
+		       st->cur->ip, get_long(st, v, "workload", "port", 80), file, file)) {
 		struct sbuf log = { 0 };
 
 		machine_sh(&st->m, st->cur->g.domid, 20, &log,
