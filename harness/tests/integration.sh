@@ -61,6 +61,10 @@ check "one domU per variant, each created once and reused" \
 check "evidence: blkfront's max_queues parameter reads back in every run" \
 	jq -e '[.runs[] | .evidence.checks[] | select(.key == "domU_param.xen_blkfront.max_queues")
 		| .ok] | length == 4 and all' "$R"
+check "conformance (scenario.conform): xvda and eth0 of both domUs checked, no MUST failed" \
+	jq -e '[.runs[] | .evidence.conformance | .ok == true and
+		([.checks[] | select(.subject == "vbd/51712" or .subject == "vif/0")] | length) >= 30]
+		| all' "$R"
 check "metrics: read IOPS non-zero in every run" jq -e '[.runs[] | .metrics.read_iops > 0] | all' "$R"
 metrics_match() { # each run's read_iops equals the raw fio JSON's jobs[0].read.iops
 	local i raw want got
@@ -117,6 +121,82 @@ check "evtchn: non-zero round trips, metrics equal to the raw JSON" bash -c '
 		want=$(jq ".rtt_ns.p50" "$raw")
 		jq -en "$got == $want" >/dev/null || exit 1
 	done'
+
+# --- conformance: pvbench conform (negotiation, state machine, leaks, blkif requests) ---
+C=$out/conform
+rc=0; $pv conform -o "$C" >"$out/conform.tap" 2>"$out/conform.err" || rc=$?
+if [ $rc -eq 0 ]; then ok "pvbench conform exits 0 (every MUST check passed)"; else
+	notok "pvbench conform exits 0 (got $rc)" "$(tail -40 "$out/conform.err")"; fi
+CJ=$C/conform.json
+check "conform: TAP 13 on stdout, plan matches the test lines" bash -c '
+	t="'"$out"'/conform.tap"
+	[ "$(head -1 "$t")" = "TAP version 13" ] &&
+	[ "$(sed -n 2p "$t")" = "1..$(grep -cE "^(not )?ok [0-9]+ - " "$t")" ]'
+check "conform: JSON agrees with TAP and the exit status" bash -c '
+	jq -e ".schema == \"pvbench-conform/1\" and (.checks | length) ==
+		$(grep -cE "^(not )?ok [0-9]+ - " "'"$out"'/conform.tap") and
+		.ok == ('"$rc"' == 0)" "'"$CJ"'" >/dev/null'
+check "conform: negotiation rules checked on xvda, eth0 and the hot-plugged xvdb and vif 1" \
+	jq -e '[.checks[] | .subject] as $s | ["vbd/51712","vif/0","vbd/51728","vif/1"] |
+		all(. as $d | $s | index($d))' "$CJ"
+check "conform: state transitions watched on both ends of xvdb and vif 1, all legal" \
+	jq -e '[.checks[] | select(.name | test("transitions$"))] | length == 4 and
+		all(.result == "pass")' "$CJ"
+check "conform: no grant, event-channel or backend-thread leak after detach" \
+	jq -e '[.checks[] | select(.name | startswith("leak."))] | length >= 4 and
+		all(.result == "pass")' "$CJ"
+check "conform: blkif requests from the user-space frontend: round trips pass, bad ones checked" \
+	jq -e '[.checks[] | select(.name | startswith("blkif.") and (.subject == "vbd/51744"))] |
+		length >= 20 and ([.[] | select(.name == "blkif.read.roundtrip" or
+		.name == "blkif.write.roundtrip") | .result] == ["pass","pass"])' "$CJ"
+check "conform: dom0 alive and xvda unaffected after the bad requests" \
+	jq -e '[.checks[] | select(.name == "dom0.alive" or .name == "blkif.other_vbds_unaffected")
+		| .result] == ["pass","pass"]' "$CJ"
+
+# --- web: nginx in the domU, a short httperf rate sweep from dom0 (2 queues) ----------
+W=$out/web
+rc=0; $pv run scenarios/web-httperf.ini --quick --reps 1 --variant 2q -o "$W" >"$out/web.out" \
+	2>"$out/web.err" || rc=$?
+if [ $rc -eq 0 ]; then ok "pvbench run web-httperf.ini --quick --variant 2q exits 0"; else
+	notok "pvbench run web-httperf.ini exits 0 (got $rc)" "$(tail -40 "$out/web.err")"; fi
+WR=$W/results.json
+check "web: OK, one series point per offered rate (5), replies at the lowest rate" \
+	jq -e '.runs[0].status == "OK" and (.runs[0].series | length) == 5 and
+		.runs[0].series[0].offered_rate == 25 and .runs[0].series[0].replies > 0' "$WR"
+check "web: every rate's httperf summary is in the raw transcript" bash -c '
+	raw="'"$W"'/$(jq -r ".runs[0].raw[0]" "'"$WR"'")"
+	[ "$(grep -c "^pvbench-httperf rate=" "$raw")" = 5 ] &&
+	[ "$(grep -c "^Reply rate \[replies/s\]" "$raw")" = 5 ]'
+check "web: replies in the series equal httperf's Total line" bash -c '
+	raw="'"$W"'/$(jq -r ".runs[0].raw[0]" "'"$WR"'")"
+	want=$(sed -n "s/^Total: .* replies \([0-9]*\) .*/\1/p" "$raw" | awk "{ s += \$1 } END { print s }")
+	got=$(jq "[.runs[0].series[].replies] | add" "'"$WR"'")
+	[ -n "$want" ] && [ "$got" = "$want" ]'
+check "web: saturation and peak reply rate reported" \
+	jq -e '.runs[0].metrics | has("saturation_rate_per_s") and .peak_reply_rate_per_s > 0' "$WR"
+check "web: report draws the reply-rate curve" bash -c \
+	"$pv report '$W' -o '$out/web-report' >/dev/null 2>&1 && test -s '$out/web-report/charts/reply-rate.svg'"
+
+# --- xenstore: watch latency with 0 and 2 tiny domUs created and destroyed ------------
+X=$out/xenwatch
+rc=0; $pv run scenarios/xenwatch-storm.ini --quick --reps 1 --variant n0 --variant n2 -o "$X" \
+	>"$out/xenwatch.out" 2>"$out/xenwatch.err" || rc=$?
+if [ $rc -eq 0 ]; then ok "pvbench run xenwatch-storm.ini --quick (n0, n2) exits 0"; else
+	notok "pvbench run xenwatch-storm.ini exits 0 (got $rc)" "$(tail -40 "$out/xenwatch.err")"; fi
+XR=$X/results.json
+check "xenwatch: both OK, no domU of pvbench's own" \
+	jq -e '[.runs[] | .status] == ["OK","OK"] and [.runs[] | .guest_setup] == ["no domU","no domU"]' "$XR"
+check "xenwatch: watches went through /dev/xen/xenbus, 200 samples each" bash -c '
+	for i in 0 1; do
+		raw="'"$X"'/$(jq -r ".runs[$i].raw[0]" "'"$XR"'")"
+		jq -e ".transport == \"/dev/xen/xenbus\" and .samples == 200 and .latency_ns.p50 > 0" \
+			"$raw" >/dev/null || exit 1
+	done'
+check "xenwatch: n2 created and destroyed tiny domUs, timed, without failures" bash -c '
+	raw="'"$X"'/$(jq -r ".runs[1].raw[0]" "'"$XR"'")"
+	jq -e ".guests == 2 and .xl_create_s.n >= 2 and .xl_destroy_s.n >= 2 and
+		.create_failures == 0 and .destroy_failures == 0" "$raw" >/dev/null &&
+	jq -e ".runs[1].metrics.xl_create_mean_s > 0" "'"$XR"'" >/dev/null'
 
 echo "1..$n"
 echo "$pass passed, $fail failed"
