@@ -232,6 +232,25 @@ START_TEST(test_sample_values)
 }
 END_TEST
 
+/* Recorded from the bundled Xen 4.17 / Linux 6.1 (data/xenwatch/README.md): the
+ * metrics are the document's own numbers. */
+START_TEST(test_real_runs)
+{
+	read_data("real-n2.json");
+	ck_assert_int_eq(xenwatch_parse_json(text, text_len, &ms, &err, NULL), 0);
+	ck_assert_double_eq(metric("watch_p50_ns"), 2870482);
+	ck_assert_double_eq(metric("watch_p99_9_ns"), 245130285);
+	ck_assert_double_eq_tol(metric("xl_create_mean_s"), 8.729907530, 1e-12);
+	ck_assert_double_eq_tol(metric("xl_destroy_mean_s"), 3.527705262, 1e-12);
+	ck_assert_double_eq(metric("storm_cycles_per_s"), 0);
+	ms.n = 0;
+	read_data("real-n0.json");
+	ck_assert_int_eq(xenwatch_parse_json(text, text_len, &ms, &err, NULL), 0);
+	ck_assert_double_eq(metric("watch_p50_ns"), 2973396);
+	ck_assert_ptr_null(metric_set_find(&ms, "xl_create_mean_s"));
+}
+END_TEST
+
 START_TEST(test_metric_table)
 {
 	ck_assert_uint_eq(xenwatch_n_metrics, ARRAY_SIZE(order));
@@ -574,6 +593,7 @@ static Suite *xenwatch_suite(void)
 	tcase_add_checked_fixture(json, setup, teardown);
 	tcase_add_test(json, test_sample_values);
 	tcase_add_test(json, test_metric_table);
+	tcase_add_test(json, test_real_runs);
 	tcase_add_test(json, test_eio);
 	tcase_add_loop_test(json, test_malformed, 0, ARRAY_SIZE(bad_docs));
 	tcase_add_test(json, test_minimal_docs);

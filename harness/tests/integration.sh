@@ -4,7 +4,9 @@
 # every health check passed and every timeline milestone was reached. Then runs the
 # smoke scenario for real (1 vs 2 blkfront rings, 2 repetitions each, short fio) and
 # checks results.json, the evidence, the metrics against the raw fio JSON, compare
-# and report.
+# and report. Then, each for real and short: iperf3 dom0 -> domU (net-mq), the
+# event-channel ping-pong (evtchn-abi), `pvbench conform`, httperf against nginx
+# (web-httperf, 2 queues) and the xenwatch storm (0 and 2 tiny domUs).
 # Prints TAP and a closing "N passed, N failed" line.
 set -u
 cd "$(dirname "$0")/../.."
