@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,21 +274,6 @@ static long draw_seed(void)
 	return x & 0x7fffffff;
 }
 
-static int fail(struct sbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(struct sbuf *err, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (err)
-		sb_puts(err, msg);
-	return -EINVAL;
-}
-
 static bool wanted(const struct plan_opts *o, const char *name)
 {
 	for (size_t i = 0; i < o->n_variants; i++)
@@ -309,8 +293,8 @@ static int select_variants(const struct scenario *sc, const struct plan_opts *o,
 			continue;
 		for (size_t j = 0; j < sc->n_variants; j++)
 			sb_printf(&names, "%s%s", j ? ", " : "", sc->variants[j].name);
-		rc = fail(err, "unknown variant '%s' in %s (variants: %s)", o->variants[i],
-			  sc->path, names.buf ? names.buf : "");
+		rc = sb_fail(err, -EINVAL, "unknown variant '%s' in %s (variants: %s)",
+			     o->variants[i], sc->path, names.buf ? names.buf : "");
 	}
 	sb_free(&names);
 	p->variants = calloc(sc->n_variants ? sc->n_variants : 1, sizeof(*p->variants));
@@ -320,7 +304,7 @@ static int select_variants(const struct scenario *sc, const struct plan_opts *o,
 		if (wanted(o, sc->variants[i].name))
 			p->variants[p->n_variants++] = i;
 	if (!rc && !p->n_variants)
-		rc = fail(err, "no variants to run in %s", sc->path);
+		rc = sb_fail(err, -EINVAL, "no variants to run in %s", sc->path);
 	return rc;
 }
 
@@ -331,9 +315,10 @@ static int settings(const struct scenario *sc, const struct plan_opts *o, struct
 	long reps = 0, rpb = 0;
 
 	if (o->reps && (o->reps < 1 || o->reps > 1000))
-		return fail(err, "invalid repetitions %d (expected 1 to 1000)", o->reps);
+		return sb_fail(err, -EINVAL, "invalid repetitions %d (expected 1 to 1000)",
+			       o->reps);
 	if (o->seed_set && o->seed < 0)
-		return fail(err, "invalid seed %ld (expected 0 or more)", o->seed);
+		return sb_fail(err, -EINVAL, "invalid seed %ld (expected 0 or more)", o->seed);
 	scenario_get_long(sc, NULL, "scenario", "repetitions", &reps);
 	scenario_get_long(sc, NULL, "scenario", "reps_per_boot", &rpb);
 	p->reps = o->reps ? o->reps : reps;
@@ -353,7 +338,7 @@ static int settings(const struct scenario *sc, const struct plan_opts *o, struct
 		p->has_seed = true;
 	}
 	p->quick = o->quick;
-	return p->reps > 0 ? 0 : fail(err, "no repetitions to run in %s", sc->path);
+	return p->reps > 0 ? 0 : sb_fail(err, -EINVAL, "no repetitions to run in %s", sc->path);
 }
 
 /* Expansion state; arrays are indexed by variant index. */

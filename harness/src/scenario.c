@@ -595,6 +595,12 @@ int scenario_get_long(const struct scenario *sc, const struct variant *v, const 
 	return scenario_parse_long(k->type, s, out);
 }
 
+int scenario_need_long(const struct scenario *sc, const struct variant *v, const char *section,
+		       const char *key, long *out)
+{
+	return scenario_get_long(sc, v, section, key, out) ? -EINVAL : 0;
+}
+
 const struct variant *scenario_find_variant(const struct scenario *sc, const char *name)
 {
 	for (size_t i = 0; i < sc->n_variants; i++)

@@ -2,7 +2,6 @@
 #include "pvbench/toolout.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,21 +29,6 @@ static const char *json_start(const char *p, const char *end)
 	return p;
 }
 
-static int fail(struct sbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(struct sbuf *err, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (err)
-		sb_puts(err, msg);
-	return -EINVAL;
-}
-
 int tool_json_load(const char *tool, const char *out, size_t len, size_t max_len, int flags,
 		   json_t **root, struct sbuf *err)
 {
@@ -54,15 +38,15 @@ int tool_json_load(const char *tool, const char *out, size_t len, size_t max_len
 
 	*root = NULL;
 	if (!out)
-		return fail(err, "no %s output", tool);
+		return sb_fail(err, -EINVAL, "no %s output", tool);
 	if (len > max_len)
-		return fail(err, "%s output too large (%zu bytes)", tool, len);
+		return sb_fail(err, -EINVAL, "%s output too large (%zu bytes)", tool, len);
 	end = out + len;
 	p = json_start(out, end);
 	if (p == end) {
 		tool_text_clean(first, sizeof(first), out, len, 80);
-		return fail(err, "no JSON in %s output%s%s%s", tool, *first ? " (starts '" : "",
-			    first, *first ? "')" : "");
+		return sb_fail(err, -EINVAL, "no JSON in %s output%s%s%s", tool,
+			       *first ? " (starts '" : "", first, *first ? "')" : "");
 	}
 	*root = json_loadb(p, end - p,
 			   JSON_DISABLE_EOF_CHECK |
@@ -74,12 +58,13 @@ int tool_json_load(const char *tool, const char *out, size_t len, size_t max_len
 		for (const char *q = out; q < p; q++)
 			line += *q == '\n';
 		tool_text_clean(first, sizeof(first), jerr.text, strlen(jerr.text), 80);
-		return fail(err, "cannot parse %s JSON: %s at line %d", tool, first, line);
+		return sb_fail(err, -EINVAL, "cannot parse %s JSON: %s at line %d", tool, first,
+			       line);
 	}
 	if (!json_is_object(*root)) {
 		json_decref(*root);
 		*root = NULL;
-		return fail(err, "%s JSON is not an object", tool);
+		return sb_fail(err, -EINVAL, "%s JSON is not an object", tool);
 	}
 	return 0;
 }

@@ -127,6 +127,19 @@ int sb_printf(struct sbuf *sb, const char *fmt, ...)
 	return 0;
 }
 
+int sb_fail(struct sbuf *err, int rc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err)
+		sb_puts(err, msg);
+	return rc;
+}
+
 void sb_reset(struct sbuf *sb)
 {
 	sb->len = 0;

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,20 +43,14 @@ const size_t evtchn_n_metrics = ARRAY_SIZE(evtchn_metrics);
 
 /* ---- command lines ---- */
 
-static int get_long(const struct scenario *sc, const struct variant *v, const char *sect,
-		    const char *key, long *out)
-{
-	return scenario_get_long(sc, v, sect, key, out) ? -EINVAL : 0;
-}
-
 int evtchn_build_serve_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
 			       struct sbuf *out)
 {
 	long pairs, timeout_ms;
 
 	(void)quick;
-	if (get_long(sc, v, "workload", "pairs", &pairs) ||
-	    get_long(sc, v, "scenario", "timeout", &timeout_ms) || timeout_ms < 1)
+	if (scenario_need_long(sc, v, "workload", "pairs", &pairs) ||
+	    scenario_need_long(sc, v, "scenario", "timeout", &timeout_ms) || timeout_ms < 1)
 		return -EINVAL;
 	return sb_printf(out, "pvbench-evtchn serve --pairs %ld --timeout %ld", pairs,
 			 (timeout_ms + 999) / 1000);
@@ -71,9 +64,9 @@ int evtchn_build_ping_cmdline(const struct scenario *sc, const struct variant *v
 
 	if (domid < 1 || domid > 32751) /* DOMID_FIRST_RESERVED is 0x7ff0 */
 		return -EINVAL;
-	if (get_long(sc, v, "workload", "pairs", &pairs) ||
-	    get_long(sc, v, "workload", "round_trips", &n) ||
-	    get_long(sc, v, "workload", "warmup", &warm))
+	if (scenario_need_long(sc, v, "workload", "pairs", &pairs) ||
+	    scenario_need_long(sc, v, "workload", "round_trips", &n) ||
+	    scenario_need_long(sc, v, "workload", "warmup", &warm))
 		return -EINVAL;
 	if (quick) {
 		n = n < EVTCHN_QUICK_ROUND_TRIPS ? n : EVTCHN_QUICK_ROUND_TRIPS;
@@ -82,7 +75,7 @@ int evtchn_build_ping_cmdline(const struct scenario *sc, const struct variant *v
 	rc = sb_printf(out, "pvbench-evtchn ping --domid %ld --pairs %ld --round-trips %ld --warmup %ld",
 		       domid, pairs, n, warm);
 	if (!rc && variant_get(sc, v, "workload", "cpu")) {
-		if (get_long(sc, v, "workload", "cpu", &cpu))
+		if (scenario_need_long(sc, v, "workload", "cpu", &cpu))
 			return -EINVAL;
 		rc = sb_printf(out, " --cpu %ld", cpu);
 	}
@@ -90,21 +83,6 @@ int evtchn_build_ping_cmdline(const struct scenario *sc, const struct variant *v
 }
 
 /* ---- JSON output ---- */
-
-static int bad(struct sbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int bad(struct sbuf *err, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (err)
-		sb_puts(err, msg);
-	return -EINVAL;
-}
 
 /* A finite, non-negative number at obj[key]. */
 static int number(json_t *obj, const char *prefix, const char *key, double *out,
@@ -117,7 +95,8 @@ static int number(json_t *obj, const char *prefix, const char *key, double *out,
 		if (isfinite(*out) && *out >= 0)
 			return 0;
 	}
-	return bad(err, "missing or invalid '%s%s' in pvbench-evtchn output", prefix, key);
+	return sb_fail(err, -EINVAL, "missing or invalid '%s%s' in pvbench-evtchn output", prefix,
+		       key);
 }
 
 static const char *const rtt_keys[] = { "min", "p50", "p90", "p99", "p99_9", "max", "mean" };
@@ -133,42 +112,51 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
 
 	if (!json_is_string(schema) || strcmp(json_string_value(schema), EVTCHN_SCHEMA)) {
 		if (!json_is_string(schema))
-			return bad(err, "missing or invalid 'schema' in pvbench-evtchn output");
+			return sb_fail(err, -EINVAL,
+				       "missing or invalid 'schema' in pvbench-evtchn output");
 		tool_text_clean(name, sizeof(name), json_string_value(schema), json_string_length(schema), 32);
-		return bad(err, "unsupported schema '%s' in pvbench-evtchn output (expected %s)",
-			   name, EVTCHN_SCHEMA);
+		return sb_fail(err, -EINVAL,
+			       "unsupported schema '%s' in pvbench-evtchn output (expected %s)",
+			       name, EVTCHN_SCHEMA);
 	}
 	if (!json_is_integer(pairs) || json_integer_value(pairs) < 1 ||
 	    json_integer_value(pairs) > EVTCHN_PAIRS_MAX)
-		return bad(err, "missing or invalid 'pairs' in pvbench-evtchn output (expected an "
-				"integer from 1 to %d)", EVTCHN_PAIRS_MAX);
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid 'pairs' in pvbench-evtchn output (expected an "
+			       "integer from 1 to %d)",
+			       EVTCHN_PAIRS_MAX);
 	if (!json_is_integer(total) || json_integer_value(total) < 1)
-		return bad(err, "missing or invalid 'round_trips' in pvbench-evtchn output "
-				"(expected a positive integer)");
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid 'round_trips' in pvbench-evtchn output "
+			       "(expected a positive integer)");
 	if ((rc = number(root, "", "elapsed_s", &elapsed, err)) ||
 	    (rc = number(root, "", "round_trips_per_s", &rate, err)))
 		return rc;
 	if (elapsed <= 0)
-		return bad(err, "invalid 'elapsed_s' in pvbench-evtchn output (must be positive)");
+		return sb_fail(err, -EINVAL,
+			       "invalid 'elapsed_s' in pvbench-evtchn output (must be positive)");
 	rtt = json_object_get(root, "rtt_ns");
 	if (!json_is_object(rtt))
-		return bad(err, "missing or invalid 'rtt_ns' in pvbench-evtchn output");
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid 'rtt_ns' in pvbench-evtchn output");
 	for (size_t i = 0; i < ARRAY_SIZE(rtt_keys); i++)
 		if ((rc = number(rtt, "rtt_ns.", rtt_keys[i], &r[i], err)))
 			return rc;
 	for (size_t i = 1; i < 6; i++) /* min .. max are in order */
 		if (r[i] < r[i - 1])
-			return bad(err, "inconsistent pvbench-evtchn output: rtt_ns.%s < rtt_ns.%s",
-				   rtt_keys[i], rtt_keys[i - 1]);
+			return sb_fail(err, -EINVAL,
+				       "inconsistent pvbench-evtchn output: rtt_ns.%s < rtt_ns.%s",
+				       rtt_keys[i], rtt_keys[i - 1]);
 	if (r[6] < r[0] || r[6] > r[5])
-		return bad(err, "inconsistent pvbench-evtchn output: rtt_ns.mean outside min..max");
+		return sb_fail(err, -EINVAL,
+			       "inconsistent pvbench-evtchn output: rtt_ns.mean outside min..max");
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(rtt_keys); i++) {
 		snprintf(name, sizeof(name), "rtt_%s_ns", rtt_keys[i]);
 		if ((rc = metric_set_add(out, name, r[i])))
-			bad(err, "cannot add metric '%s': %s", name, strerror(-rc));
+			sb_fail(err, -EINVAL, "cannot add metric '%s': %s", name, strerror(-rc));
 	}
 	if (!rc && (rc = metric_set_add(out, "round_trips_per_s", rate)))
-		bad(err, "cannot add metric 'round_trips_per_s': %s", strerror(-rc));
+		sb_fail(err, -EINVAL, "cannot add metric 'round_trips_per_s': %s", strerror(-rc));
 	if (rc) {
 		out->n = start;
 		return -EINVAL;

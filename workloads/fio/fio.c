@@ -7,7 +7,6 @@
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,22 +136,6 @@ static const struct {
 	{ "cpu_sys_pct", "sys_cpu" },
 };
 
-static int bad(struct sbuf *err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(struct sbuf *err, int rc, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (err)
-		sb_puts(err, msg);
-	return rc;
-}
-
 /* A non-negative finite number at obj.path[0].path[1]...; -EINVAL if absent. */
 static int number_at(json_t *obj, const char *const *path, size_t n, double *out)
 {
@@ -168,7 +151,7 @@ static int add_metric(struct metric_set *out, const char *name, double v, struct
 {
 	int rc = metric_set_add(out, name, v);
 
-	return rc ? bad(err, rc, "cannot add metric '%s': %s", name, strerror(-rc)) : 0;
+	return rc ? sb_fail(err, rc, "cannot add metric '%s': %s", name, strerror(-rc)) : 0;
 }
 
 static int parse_dir(json_t *job, const char *dir, struct metric_set *out, bool *did_io,
@@ -181,7 +164,8 @@ static int parse_dir(json_t *job, const char *dir, struct metric_set *out, bool 
 	int rc = 0;
 
 	if (number_at(d, io_bytes, 1, &v))
-		return bad(err, -EINVAL, "missing or invalid 'jobs[0].%s.io_bytes' in fio output", dir);
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid 'jobs[0].%s.io_bytes' in fio output", dir);
 	if (v == 0)
 		return 0;
 	*did_io = true;
@@ -189,9 +173,10 @@ static int parse_dir(json_t *job, const char *dir, struct metric_set *out, bool 
 		const char *const *p = dir_fields[i].path;
 
 		if (number_at(d, p, 3, &v))
-			return bad(err, -EINVAL, "missing or invalid 'jobs[0].%s.%s%s%s%s%s' in fio output",
-				   dir, p[0], p[1] ? "." : "", p[1] ? p[1] : "", p[2] ? "." : "",
-				   p[2] ? p[2] : "");
+			return sb_fail(err, -EINVAL,
+				       "missing or invalid 'jobs[0].%s.%s%s%s%s%s' in fio output",
+				       dir, p[0], p[1] ? "." : "", p[1] ? p[1] : "",
+				       p[2] ? "." : "", p[2] ? p[2] : "");
 		snprintf(name, sizeof(name), "%s_%s", dir, dir_fields[i].suffix);
 		rc = add_metric(out, name, v, err);
 	}
@@ -207,12 +192,12 @@ static int the_job(json_t *root, json_t **job, struct sbuf *err)
 
 	if (!json_is_array(jobs) || json_array_size(jobs) != 1 ||
 	    !json_is_object(json_array_get(jobs, 0)))
-		return bad(err, -EINVAL, "expected one job in fio output, found %zu",
-			   json_is_array(jobs) ? json_array_size(jobs) : 0);
+		return sb_fail(err, -EINVAL, "expected one job in fio output, found %zu",
+			       json_is_array(jobs) ? json_array_size(jobs) : 0);
 	*job = json_array_get(jobs, 0);
 	e = json_object_get(*job, "error");
 	if (!json_is_integer(e))
-		return bad(err, -EINVAL, "missing or invalid 'jobs[0].error' in fio output");
+		return sb_fail(err, -EINVAL, "missing or invalid 'jobs[0].error' in fio output");
 	code = json_integer_value(e);
 	if (!code)
 		return 0;
@@ -220,8 +205,8 @@ static int the_job(json_t *root, json_t **job, struct sbuf *err)
 	tool_text_clean(clean_name, sizeof(clean_name),
 			json_is_string(name) ? json_string_value(name) : "?",
 			json_is_string(name) ? json_string_length(name) : 1, 80);
-	return bad(err, -EIO, "fio job '%s' failed: error %ld (%s)", clean_name, code,
-		   code > 0 && code < 4096 ? strerror(code) : "unknown");
+	return sb_fail(err, -EIO, "fio job '%s' failed: error %ld (%s)", clean_name, code,
+		       code > 0 && code < 4096 ? strerror(code) : "unknown");
 }
 
 static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
@@ -236,13 +221,13 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
 		rc = parse_dir(job, dirs[i], out, &did_io, err);
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(job_fields); i++) {
 		if (number_at(job, &job_fields[i].key, 1, &v))
-			rc = bad(err, -EINVAL, "missing or invalid 'jobs[0].%s' in fio output",
-				 job_fields[i].key);
+			rc = sb_fail(err, -EINVAL, "missing or invalid 'jobs[0].%s' in fio output",
+				     job_fields[i].key);
 		else
 			rc = add_metric(out, job_fields[i].name, v, err);
 	}
 	if (!rc && !did_io)
-		rc = bad(err, -EINVAL, "fio did no I/O (io_bytes is 0 in every direction)");
+		rc = sb_fail(err, -EINVAL, "fio did no I/O (io_bytes is 0 in every direction)");
 	if (rc)
 		out->n = start;
 	return rc;

@@ -62,22 +62,6 @@ const size_t httperf_n_metrics = ARRAY_SIZE(httperf_metrics);
 
 /* ---- keys and command line ---- */
 
-static int why(struct sbuf *err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int why(struct sbuf *err, int rc, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (err)
-		sb_puts(err, msg);
-	return rc;
-}
-
 /* s[0..n) as a decimal integer 1..max without sign or leading zero. */
 static bool positive(const char *s, size_t n, long max, long *out)
 {
@@ -101,7 +85,7 @@ int httperf_rates(const struct scenario *sc, const struct variant *v, long *rate
 
 	*n = 0;
 	if (!s)
-		return why(err, -EINVAL, "workload.rates is not set");
+		return sb_fail(err, -EINVAL, "workload.rates is not set");
 	while (*s) {
 		size_t len;
 
@@ -110,28 +94,23 @@ int httperf_rates(const struct scenario *sc, const struct variant *v, long *rate
 		while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 			len--;
 		if (*n == HTTPERF_RATES_MAX)
-			return why(err, -EINVAL, "workload.rates: more than %d rates",
-				   HTTPERF_RATES_MAX);
+			return sb_fail(err, -EINVAL, "workload.rates: more than %d rates",
+				       HTTPERF_RATES_MAX);
 		if (!positive(s, len, HTTPERF_RATE_MAX, &rates[*n]))
-			return why(err, -EINVAL,
-				   "workload.rates: '%.*s' is not a rate from 1 to %d connections/s",
-				   (int)(len > 32 ? 32 : len), s, HTTPERF_RATE_MAX);
+			return sb_fail(
+			    err, -EINVAL,
+			    "workload.rates: '%.*s' is not a rate from 1 to %d connections/s",
+			    (int)(len > 32 ? 32 : len), s, HTTPERF_RATE_MAX);
 		for (size_t i = 0; i < *n; i++)
 			if (rates[i] == rates[*n])
-				return why(err, -EINVAL, "workload.rates: %ld appears twice",
-					   rates[i]);
+				return sb_fail(err, -EINVAL, "workload.rates: %ld appears twice",
+					       rates[i]);
 		(*n)++;
 		s += strcspn(s, ",");
 		if (*s == ',')
 			s++;
 	}
-	return *n ? 0 : why(err, -EINVAL, "workload.rates is empty");
-}
-
-static int get_long(const struct scenario *sc, const struct variant *v, const char *sect,
-		    const char *key, long *out)
-{
-	return scenario_get_long(sc, v, sect, key, out) ? -EINVAL : 0;
+	return *n ? 0 : sb_fail(err, -EINVAL, "workload.rates is empty");
 }
 
 /* An address or host name that is one word for a shell and not an option. */
@@ -157,12 +136,12 @@ static int rate_seconds(const struct scenario *sc, const struct variant *v, bool
 {
 	long ms, quick_ms;
 
-	if (get_long(sc, v, "workload", "rate_duration", &ms) || ms < 1000 || ms % 1000)
+	if (scenario_need_long(sc, v, "workload", "rate_duration", &ms) || ms < 1000 || ms % 1000)
 		return -EINVAL;
 	*secs = ms / 1000;
 	if (!quick)
 		return 0;
-	if (get_long(sc, v, "scenario", "quick_runtime", &quick_ms) || quick_ms < 1)
+	if (scenario_need_long(sc, v, "scenario", "quick_runtime", &quick_ms) || quick_ms < 1)
 		return -EINVAL;
 	if ((quick_ms + 999) / 1000 < *secs)
 		*secs = (quick_ms + 999) / 1000;
@@ -179,9 +158,10 @@ int httperf_build_cmdline(const struct scenario *sc, const struct variant *v, bo
 
 	if (!host_ok(server_ip) || !file || !word_is_file(file) ||
 	    httperf_rates(sc, v, rates, &n, NULL) || rate_seconds(sc, v, quick, &secs) ||
-	    get_long(sc, v, "workload", "num_calls", &calls) || calls < 1 ||
-	    get_long(sc, v, "workload", "client_timeout", &timeout_ms) || timeout_ms < 1 ||
-	    get_long(sc, v, "workload", "port", &port) || port < 1 || port > 65535)
+	    scenario_need_long(sc, v, "workload", "num_calls", &calls) || calls < 1 ||
+	    scenario_need_long(sc, v, "workload", "client_timeout", &timeout_ms) ||
+	    timeout_ms < 1 || scenario_need_long(sc, v, "workload", "port", &port) || port < 1 ||
+	    port > 65535)
 		return -EINVAL;
 	rc = sb_puts(out, "for r in");
 	for (size_t i = 0; !rc && i < n; i++)
@@ -539,11 +519,12 @@ static int check_failed(const struct transcript *t, struct sbuf *err)
 		double non2xx = b->v[V_REPLIES] - b->v[V_2XX];
 
 		if (non2xx > 0)
-			return why(err, -EIO,
-				   "httperf: %.0f of %.0f replies from %s at rate %ld were not 2xx "
-				   "(1xx=%.0f 3xx=%.0f 4xx=%.0f 5xx=%.0f)",
-				   non2xx, b->v[V_REPLIES], b->target, b->rate, b->v[V_1XX],
-				   b->v[V_3XX], b->v[V_4XX], b->v[V_5XX]);
+			return sb_fail(
+			    err, -EIO,
+			    "httperf: %.0f of %.0f replies from %s at rate %ld were not 2xx "
+			    "(1xx=%.0f 3xx=%.0f 4xx=%.0f 5xx=%.0f)",
+			    non2xx, b->v[V_REPLIES], b->target, b->rate, b->v[V_1XX], b->v[V_3XX],
+			    b->v[V_4XX], b->v[V_5XX]);
 		for (int k = 0; k < V_N; k++)
 			sum[k] += b->v[k];
 		attempted += b->num_conns;
@@ -551,16 +532,16 @@ static int check_failed(const struct transcript *t, struct sbuf *err)
 	if (sum[V_REPLIES] > 0)
 		return 0;
 	error_classes(sum, cls, sizeof(cls));
-	return why(err, -EIO,
-		   "httperf: no reply from %s at any rate (%.0f errors in %ld connections%s)",
-		   t->b[0].target, sum[V_ERRORS], attempted, cls);
+	return sb_fail(err, -EIO,
+		       "httperf: no reply from %s at any rate (%.0f errors in %ld connections%s)",
+		       t->b[0].target, sum[V_ERRORS], attempted, cls);
 }
 
 static int add(struct metric_set *ms, const char *name, double v, struct sbuf *err)
 {
 	int rc = metric_set_add(ms, name, v);
 
-	return rc ? why(err, rc, "cannot add metric '%s': %s", name, strerror(-rc)) : 0;
+	return rc ? sb_fail(err, rc, "cannot add metric '%s': %s", name, strerror(-rc)) : 0;
 }
 
 static int add_metrics(const struct transcript *t, struct metric_set *ms, struct sbuf *err)
@@ -658,12 +639,12 @@ static int add_series(const struct transcript *t, json_t *series, struct sbuf *e
 	int rc = 0;
 
 	if (!json_is_array(series))
-		rc = why(err, -EINVAL, "httperf series: not a JSON array");
+		rc = sb_fail(err, -EINVAL, "httperf series: not a JSON array");
 	for (size_t i = 0; !rc && i < t->n; i++)
 		if (!add || json_array_append_new(add, block_json(&t->b[i])))
-			rc = why(err, -ENOMEM, "out of memory");
+			rc = sb_fail(err, -ENOMEM, "out of memory");
 	if (!rc && json_array_extend(series, add))
-		rc = why(err, -ENOMEM, "out of memory");
+		rc = sb_fail(err, -ENOMEM, "out of memory");
 	json_decref(add);
 	return rc;
 }
@@ -677,12 +658,12 @@ int httperf_parse(const char *out, size_t len, struct metric_set *ms, struct sbu
 	int rc = 0;
 
 	if (!out || !len)
-		return why(err, -EINVAL, "no httperf output");
+		return sb_fail(err, -EINVAL, "no httperf output");
 	if (len > HTTPERF_OUTPUT_MAX)
-		return why(err, -EINVAL, "httperf output too large (%zu bytes)", len);
+		return sb_fail(err, -EINVAL, "httperf output too large (%zu bytes)", len);
 	t.b = calloc(HTTPERF_RATES_MAX, sizeof(*t.b));
 	if (!t.b)
-		return why(err, -ENOMEM, "out of memory");
+		return sb_fail(err, -ENOMEM, "out of memory");
 	while (!rc && p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -695,7 +676,7 @@ int httperf_parse(const char *out, size_t len, struct metric_set *ms, struct sbu
 		rc = bad(&t, "output ends inside the block of rate %ld (no exit line: truncated?)",
 			 t.b[t.n - 1].rate);
 	if (!rc && !t.n)
-		rc = why(err, -EINVAL, "no '" HTTPERF_MARKER "rate=' block in httperf output");
+		rc = sb_fail(err, -EINVAL, "no '" HTTPERF_MARKER "rate=' block in httperf output");
 	if (!rc)
 		rc = check_failed(&t, err);
 	if (!rc)

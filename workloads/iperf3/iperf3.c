@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,19 +65,13 @@ const size_t iperf3_n_metrics = ARRAY_SIZE(iperf3_metrics);
 
 /* ---- command line ---- */
 
-static int get_long(const struct scenario *sc, const struct variant *v, const char *key,
-		    long *out)
-{
-	return scenario_get_long(sc, v, "workload", key, out) ? -EINVAL : 0;
-}
-
 /* A duration key in whole seconds. */
 static int get_seconds(const struct scenario *sc, const struct variant *v, const char *key,
 		       long *out)
 {
 	long ms;
 
-	if (get_long(sc, v, key, &ms) || ms % 1000)
+	if (scenario_need_long(sc, v, "workload", key, &ms) || ms % 1000)
 		return -EINVAL;
 	*out = ms / 1000;
 	return 0;
@@ -102,7 +95,7 @@ static int add_size(const struct scenario *sc, const struct variant *v, const ch
 
 	if (!variant_get(sc, v, "workload", key))
 		return 0;
-	if (get_long(sc, v, key, &n))
+	if (scenario_need_long(sc, v, "workload", key, &n))
 		return -EINVAL;
 	return sb_printf(out, " %s %ld", opt, n);
 }
@@ -126,7 +119,8 @@ int iperf3_build_cmdline(const struct scenario *sc, const struct variant *v, boo
 	} else if (get_seconds(sc, v, "duration", &secs) || get_seconds(sc, v, "omit", &omit)) {
 		return -EINVAL;
 	}
-	if (get_long(sc, v, "parallel", &streams) || (udp && get_long(sc, v, "udp_rate", &rate)))
+	if (scenario_need_long(sc, v, "workload", "parallel", &streams) ||
+	    (udp && scenario_need_long(sc, v, "workload", "udp_rate", &rate)))
 		return -EINVAL;
 	rc = sb_printf(out, "iperf3 -c %s -J -t %ld -O %ld -P %ld", server_ip, secs, omit, streams);
 	if (!rc && !strcmp(dir, "from_guest"))
@@ -141,22 +135,6 @@ int iperf3_build_cmdline(const struct scenario *sc, const struct variant *v, boo
 }
 
 /* ---- JSON output ---- */
-
-static int bad(struct sbuf *err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(struct sbuf *err, int rc, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (err)
-		sb_puts(err, msg);
-	return rc;
-}
 
 /* The value at root.path, path being dot-separated keys ("end.sum_sent"). */
 static json_t *at(json_t *root, const char *path)
@@ -189,7 +167,7 @@ static int number_at(json_t *root, const char *path, double scale, double *out,
 		if (isfinite(*out) && *out >= 0)
 			return 0;
 	}
-	return bad(err, -EINVAL, "missing or invalid '%s' in iperf3 output", path);
+	return sb_fail(err, -EINVAL, "missing or invalid '%s' in iperf3 output", path);
 }
 
 /* Where each metric is, per protocol. */
@@ -216,9 +194,9 @@ static int check_error(json_t *root, struct sbuf *err)
 	if (!e)
 		return 0;
 	if (!json_is_string(e))
-		return bad(err, -EINVAL, "missing or invalid 'error' in iperf3 output");
+		return sb_fail(err, -EINVAL, "missing or invalid 'error' in iperf3 output");
 	tool_text_clean(msg, sizeof(msg), json_string_value(e), json_string_length(e), 160);
-	return bad(err, -EIO, "iperf3: %s", *msg ? msg : "unknown error");
+	return sb_fail(err, -EIO, "iperf3: %s", *msg ? msg : "unknown error");
 }
 
 /* Is it TCP (true) or UDP (false)? */
@@ -229,13 +207,13 @@ static int protocol(json_t *root, bool *tcp, struct sbuf *err)
 	char name[24];
 
 	if (!json_is_string(p))
-		return bad(err, -EINVAL, "missing or invalid '%s' in iperf3 output", path);
+		return sb_fail(err, -EINVAL, "missing or invalid '%s' in iperf3 output", path);
 	*tcp = !strcmp(json_string_value(p), "TCP");
 	if (*tcp || !strcmp(json_string_value(p), "UDP"))
 		return 0;
 	tool_text_clean(name, sizeof(name), json_string_value(p), json_string_length(p), 16);
-	return bad(err, -EINVAL, "unsupported protocol '%s' in iperf3 output (expected TCP or UDP)",
-		   name);
+	return sb_fail(err, -EINVAL,
+		       "unsupported protocol '%s' in iperf3 output (expected TCP or UDP)", name);
 }
 
 /* Appends intervals[].sum to out; on error out is left as it was. */
@@ -247,12 +225,12 @@ static int add_intervals(json_t *root, json_t *out, struct sbuf *err)
 	int rc = 0;
 
 	if (!json_is_array(out))
-		return bad(err, -EINVAL, "intervals: not a JSON array");
+		return sb_fail(err, -EINVAL, "intervals: not a JSON array");
 	if (!json_is_array(in))
-		return bad(err, -EINVAL, "missing or invalid 'intervals' in iperf3 output");
+		return sb_fail(err, -EINVAL, "missing or invalid 'intervals' in iperf3 output");
 	if (json_array_size(in) > IPERF3_INTERVALS_MAX)
-		return bad(err, -EINVAL, "too many intervals in iperf3 output (%zu, max %d)",
-			   json_array_size(in), IPERF3_INTERVALS_MAX);
+		return sb_fail(err, -EINVAL, "too many intervals in iperf3 output (%zu, max %d)",
+			       json_array_size(in), IPERF3_INTERVALS_MAX);
 	json_array_foreach(in, i, item) {
 		json_t *sum = json_object_get(item, "sum"), *o, *om;
 		double v[3];
@@ -262,22 +240,24 @@ static int add_intervals(json_t *root, json_t *out, struct sbuf *err)
 
 			v[k] = json_is_number(j) ? json_number_value(j) : NAN;
 			if (!isfinite(v[k]) || v[k] < 0) {
-				rc = bad(err, -EINVAL,
-					 "missing or invalid 'intervals[%zu].sum.%s' in iperf3 output",
-					 i, num[k]);
+				rc = sb_fail(
+				    err, -EINVAL,
+				    "missing or invalid 'intervals[%zu].sum.%s' in iperf3 output",
+				    i, num[k]);
 				goto out;
 			}
 		}
 		om = json_object_get(sum, "omitted");
 		if (om && !json_is_boolean(om)) {
-			rc = bad(err, -EINVAL,
-				 "missing or invalid 'intervals[%zu].sum.omitted' in iperf3 output", i);
+			rc = sb_fail(
+			    err, -EINVAL,
+			    "missing or invalid 'intervals[%zu].sum.omitted' in iperf3 output", i);
 			goto out;
 		}
 		o = json_pack("{s:f, s:f, s:f, s:b}", "start", v[0], "end", v[1], "bits_per_second",
 			      v[2], "omitted", json_is_true(om));
 		if (!o || json_array_append_new(out, o)) {
-			rc = bad(err, -ENOMEM, "out of memory");
+			rc = sb_fail(err, -ENOMEM, "out of memory");
 			goto out;
 		}
 	}
@@ -301,7 +281,8 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err, js
 			continue;
 		rc = number_at(root, fields[i].path, fields[i].scale, &v, err);
 		if (!rc && (rc = metric_set_add(out, fields[i].name, v)))
-			bad(err, rc, "cannot add metric '%s': %s", fields[i].name, strerror(-rc));
+			sb_fail(err, rc, "cannot add metric '%s': %s", fields[i].name,
+				strerror(-rc));
 	}
 	if (!rc && intervals)
 		rc = add_intervals(root, intervals, err);

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,7 +65,7 @@ static int get_long(const struct scenario *sc, const struct variant *v, const ch
 {
 	const char *sect = strcmp(key, "timeout") ? "workload" : "scenario";
 
-	return scenario_get_long(sc, v, sect, key, out) ? -EINVAL : 0;
+	return scenario_need_long(sc, v, sect, key, out);
 }
 
 int xenwatch_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
@@ -102,24 +101,6 @@ int xenwatch_build_cmdline(const struct scenario *sc, const struct variant *v, b
 
 /* ---- JSON output ---- */
 
-static int fail(int rc, struct sbuf *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(int rc, struct sbuf *err, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (err)
-		sb_puts(err, msg);
-	return rc;
-}
-
-#define bad(err, ...) fail(-EINVAL, err, __VA_ARGS__)
-
 /* A finite, non-negative number at obj[key]. */
 static int number(json_t *obj, const char *prefix, const char *key, double *out, struct sbuf *err)
 {
@@ -130,7 +111,8 @@ static int number(json_t *obj, const char *prefix, const char *key, double *out,
 		if (isfinite(*out) && *out >= 0)
 			return 0;
 	}
-	return bad(err, "missing or invalid '%s%s' in pvbench-xenwatch output", prefix, key);
+	return sb_fail(err, -EINVAL, "missing or invalid '%s%s' in pvbench-xenwatch output", prefix,
+		       key);
 }
 
 /* An integer min..max at obj[key]. */
@@ -139,10 +121,10 @@ static int integer(json_t *obj, const char *key, long min, long max, long *out, 
 	json_t *j = json_object_get(obj, key);
 
 	if (!json_is_integer(j) || json_integer_value(j) < min || json_integer_value(j) > max)
-		return bad(err,
-			   "missing or invalid '%s' in pvbench-xenwatch output (expected an "
-			   "integer from %ld to %ld)",
-			   key, min, max);
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid '%s' in pvbench-xenwatch output (expected an "
+			       "integer from %ld to %ld)",
+			       key, min, max);
 	*out = (long)json_integer_value(j);
 	return 0;
 }
@@ -165,18 +147,21 @@ static int ordered(json_t *obj, const char *name, const char *const *keys, size_
 	int rc;
 
 	if (!json_is_object(obj))
-		return bad(err, "missing or invalid '%s' in pvbench-xenwatch output", name);
+		return sb_fail(err, -EINVAL, "missing or invalid '%s' in pvbench-xenwatch output",
+			       name);
 	snprintf(prefix, sizeof(prefix), "%s.", name);
 	for (size_t i = 0; i < n; i++)
 		if ((rc = number(obj, prefix, keys[i], &v[i], err)))
 			return rc;
 	for (size_t i = 1; i + 1 < n; i++)
 		if (v[i] < v[i - 1])
-			return bad(err, "inconsistent pvbench-xenwatch output: %s.%s < %s.%s", name,
-				   keys[i], name, keys[i - 1]);
+			return sb_fail(err, -EINVAL,
+				       "inconsistent pvbench-xenwatch output: %s.%s < %s.%s", name,
+				       keys[i], name, keys[i - 1]);
 	if (v[n - 1] < v[0] || v[n - 1] > v[n - 2])
-		return bad(err, "inconsistent pvbench-xenwatch output: %s.mean outside min..max",
-			   name);
+		return sb_fail(err, -EINVAL,
+			       "inconsistent pvbench-xenwatch output: %s.mean outside min..max",
+			       name);
 	return 0;
 }
 
@@ -188,7 +173,8 @@ static int histogram(json_t *root, long samples, struct sbuf *err)
 	size_t i;
 
 	if (!json_is_array(h))
-		return bad(err, "missing or invalid 'latency_hist_ns' in pvbench-xenwatch output");
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid 'latency_hist_ns' in pvbench-xenwatch output");
 	json_array_foreach(h, i, b)
 	{
 		json_t *lo = json_object_get(b, "lo"), *hi = json_object_get(b, "hi");
@@ -197,18 +183,19 @@ static int histogram(json_t *root, long samples, struct sbuf *err)
 		if (!json_is_integer(lo) || !json_is_integer(hi) || !json_is_integer(n) ||
 		    json_integer_value(lo) < 0 || json_integer_value(hi) < json_integer_value(lo) ||
 		    json_integer_value(n) < 1 || (double)json_integer_value(lo) <= prev_hi)
-			return bad(err,
-				   "invalid bucket %zu of 'latency_hist_ns' in pvbench-xenwatch "
-				   "output",
-				   i);
+			return sb_fail(
+			    err, -EINVAL,
+			    "invalid bucket %zu of 'latency_hist_ns' in pvbench-xenwatch "
+			    "output",
+			    i);
 		prev_hi = (double)json_integer_value(hi);
 		sum += (double)json_integer_value(n);
 	}
 	if (sum != (double)samples)
-		return bad(err,
-			   "inconsistent pvbench-xenwatch output: latency_hist_ns counts %.0f "
-			   "samples, not %ld",
-			   sum, samples);
+		return sb_fail(err, -EINVAL,
+			       "inconsistent pvbench-xenwatch output: latency_hist_ns counts %.0f "
+			       "samples, not %ld",
+			       sum, samples);
 	return 0;
 }
 
@@ -224,16 +211,17 @@ static int xl_times(json_t *root, const char *name, long guests, long *n, double
 	*n = 0;
 	if (!guests) {
 		if (!json_is_null(o))
-			return bad(err,
-				   "invalid '%s' in pvbench-xenwatch output (null expected "
-				   "without guests)",
-				   name);
+			return sb_fail(err, -EINVAL,
+				       "invalid '%s' in pvbench-xenwatch output (null expected "
+				       "without guests)",
+				       name);
 		return 0;
 	}
 	if (!json_is_object(o) || !json_is_integer(json_object_get(o, "n")) ||
 	    json_integer_value(json_object_get(o, "n")) < 0)
-		return bad(err, "missing or invalid '%s' or '%s.n' in pvbench-xenwatch output",
-			   name, name);
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid '%s' or '%s.n' in pvbench-xenwatch output", name,
+			       name);
 	*n = (long)json_integer_value(json_object_get(o, "n"));
 	return *n ? ordered(o, name, xl_keys, ARRAY_SIZE(xl_keys), v, err) : 0;
 }
@@ -252,13 +240,16 @@ static int counts(json_t *root, long *c, struct sbuf *err)
 		if ((rc = integer(root, keys[i], 0, 1L << 40, &c[i], err)))
 			return rc;
 	if (c[0] > c[1])
-		return bad(err, "inconsistent pvbench-xenwatch output: storm_cycles > "
-				"storm_cycles_total");
+		return sb_fail(err, -EINVAL,
+			       "inconsistent pvbench-xenwatch output: storm_cycles > "
+			       "storm_cycles_total");
 	if (!json_is_array(errors))
-		return bad(err, "missing or invalid 'errors' in pvbench-xenwatch output");
-	json_array_foreach(errors, i, e) if (!json_is_string(e)) return bad(
-	    err, "invalid 'errors' in pvbench-xenwatch output (strings "
-		 "expected)");
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid 'errors' in pvbench-xenwatch output");
+	json_array_foreach(errors, i, e) if (!json_is_string(e)) return sb_fail(
+	    err, -EINVAL,
+	    "invalid 'errors' in pvbench-xenwatch output (strings "
+	    "expected)");
 	return 0;
 }
 
@@ -273,16 +264,18 @@ static int check_schema(json_t *root, struct sbuf *err)
 	char buf[256];
 
 	if (!json_is_string(schema))
-		return bad(err, "missing or invalid 'schema' in pvbench-xenwatch output");
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid 'schema' in pvbench-xenwatch output");
 	if (strcmp(json_string_value(schema), XENWATCH_SCHEMA)) {
 		tool_text_clean(buf, sizeof(buf), json_string_value(schema),
 				json_string_length(schema), 32);
-		return bad(err, "unsupported schema '%s' in pvbench-xenwatch output (expected %s)",
-			   buf, XENWATCH_SCHEMA);
+		return sb_fail(err, -EINVAL,
+			       "unsupported schema '%s' in pvbench-xenwatch output (expected %s)",
+			       buf, XENWATCH_SCHEMA);
 	}
 	if (error)
-		return fail(-EIO, err, "pvbench-xenwatch failed: %s",
-			    text(error, buf, sizeof(buf)));
+		return sb_fail(err, -EIO, "pvbench-xenwatch failed: %s",
+			       text(error, buf, sizeof(buf)));
 	return 0;
 }
 
@@ -292,12 +285,13 @@ static int check_transport(json_t *root, struct sbuf *err)
 	char buf[256];
 
 	if (!json_is_string(t))
-		return bad(err, "missing or invalid 'transport' in pvbench-xenwatch output");
+		return sb_fail(err, -EINVAL,
+			       "missing or invalid 'transport' in pvbench-xenwatch output");
 	if (strcmp(json_string_value(t), XENWATCH_TRANSPORT))
-		return bad(err,
-			   "pvbench-xenwatch used transport '%s', not " XENWATCH_TRANSPORT
-			   ": its watches did not go through the xenwatch thread",
-			   text(t, buf, sizeof(buf)));
+		return sb_fail(err, -EINVAL,
+			       "pvbench-xenwatch used transport '%s', not " XENWATCH_TRANSPORT
+			       ": its watches did not go through the xenwatch thread",
+			       text(t, buf, sizeof(buf)));
 	return 0;
 }
 
@@ -313,8 +307,8 @@ static int check_doc(json_t *root, struct doc *d, struct sbuf *err)
 	    (rc = number(root, "", "elapsed_s", &d->elapsed, err)))
 		return rc;
 	if (d->elapsed <= 0)
-		return bad(err,
-			   "invalid 'elapsed_s' in pvbench-xenwatch output (must be positive)");
+		return sb_fail(err, -EINVAL,
+			       "invalid 'elapsed_s' in pvbench-xenwatch output (must be positive)");
 	if ((rc = ordered(json_object_get(root, "latency_ns"), "latency_ns", lat_keys,
 			  ARRAY_SIZE(lat_keys), d->lat, err)) ||
 	    (rc = histogram(root, d->samples, err)) ||
@@ -335,11 +329,11 @@ static int check_storm(json_t *root, const struct doc *d, struct sbuf *err)
 	if (!d->guests)
 		return 0;
 	if (!d->xl_n[0] || !d->xl_n[1] || (d->c[2] > 0 && d->c[1] == 0))
-		return fail(-EIO, err,
-			    "pvbench-xenwatch: no tiny guest %s (%ld create and %ld "
-			    "destroy failures): %s",
-			    !d->xl_n[0] ? "was created" : "completed a create/destroy cycle",
-			    d->c[2], d->c[3], text(first, buf, sizeof(buf)));
+		return sb_fail(err, -EIO,
+			       "pvbench-xenwatch: no tiny guest %s (%ld create and %ld "
+			       "destroy failures): %s",
+			       !d->xl_n[0] ? "was created" : "completed a create/destroy cycle",
+			       d->c[2], d->c[3], text(first, buf, sizeof(buf)));
 	return 0;
 }
 
@@ -362,7 +356,7 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
 			rc = metric_set_add(out, "storm_cycles_per_s", d.c[0] / d.elapsed);
 	}
 	if (rc) {
-		bad(err, "cannot add the pvbench-xenwatch metrics: %s", strerror(-rc));
+		sb_fail(err, -EINVAL, "cannot add the pvbench-xenwatch metrics: %s", strerror(-rc));
 		out->n = start;
 		return -EINVAL;
 	}

@@ -204,6 +204,10 @@ const char *variant_get(const struct scenario *sc, const struct variant *v, cons
  * key) or -EINVAL (not a numeric type). */
 int scenario_get_long(const struct scenario *sc, const struct variant *v, const char *section,
 		      const char *key, long *out);
+/* The same for a key that must be set (or have a default) and be numeric, as a
+ * workload's keys do: 0, or -EINVAL whatever the reason it cannot be read. */
+int scenario_need_long(const struct scenario *sc, const struct variant *v, const char *section,
+		       const char *key, long *out);
 /* Parses a value of a numeric type the way scenario files do: 0 or -EINVAL. */
 int scenario_parse_long(enum scenario_type type, const char *s, long *out);
 

@@ -34,6 +34,10 @@ int sb_puts(struct sbuf *sb, const char *s);
 int sb_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_reset(struct sbuf *sb);
 void sb_free(struct sbuf *sb);
+/* Error-path helper for parsers and loaders: formats the message (cut to 511 bytes)
+ * and appends it to err when err is not NULL; returns rc, typically a negative
+ * errno, so that callers can write `return sb_fail(err, -EINVAL, "bad '%s'", s);`. */
+int sb_fail(struct sbuf *err, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* mkdir -p; 0 or -errno. */
 int mkdir_p(const char *path);
