@@ -5,6 +5,7 @@
  * watcher-log parsers' errors, the transition table, and the exact TAP text and JSON
  * shape of a small result set. Run from the repository root. */
 #include "pvbench/conform.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -35,13 +36,7 @@ static void teardown(void)
 
 static char *slurp(const char *name)
 {
-	char path[256];
-	char *t;
-
-	snprintf(path, sizeof(path), DATA "%s", name);
-	t = read_file(path, NULL);
-	ck_assert_msg(t, "cannot read '%s'", path);
-	return t;
+	return test_data(DATA, name, NULL);
 }
 
 static void load_dir(const char *file, const char *prefix, struct xs_dir *d)

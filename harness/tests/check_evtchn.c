@@ -7,6 +7,7 @@
 #include "../../workloads/evtchn/evtchn.h"
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -26,15 +27,12 @@ static struct scenario sc;
 
 static void setup(void)
 {
-	memset(&ms, 0, sizeof(ms));
-	memset(&err, 0, sizeof(err));
-	text = NULL;
+	test_parser_setup(&ms, &err, &text);
 }
 
 static void teardown(void)
 {
-	sb_free(&err);
-	free(text);
+	test_parser_teardown(&err, &text);
 }
 
 /* ---- percentiles (nearest rank: x[ceil(p/100 * n) - 1], rank at least 1) ---- */
@@ -120,20 +118,13 @@ END_TEST
 
 static void read_data(const char *name)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), DATA "%s", name);
 	free(text);
-	text = read_file(path, &text_len);
-	ck_assert_msg(text, "cannot read '%s'", path);
+	text = test_data(DATA, name, &text_len);
 }
 
 static double metric(const char *name)
 {
-	const struct metric *m = metric_set_find(&ms, name);
-
-	ck_assert_msg(m, "no metric '%s'", name);
-	return m->value;
+	return test_metric(&ms, name);
 }
 
 static const char *const order[] = { "rtt_min_ns", "rtt_p50_ns", "rtt_p90_ns", "rtt_p99_ns",

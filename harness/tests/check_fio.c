@@ -5,6 +5,7 @@
  * from the repository root. */
 #include "../../workloads/fio/fio.h"
 #include "pvbench/scenario.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -22,34 +23,24 @@ static size_t text_len;
 
 static void setup(void)
 {
-	memset(&ms, 0, sizeof(ms));
-	memset(&err, 0, sizeof(err));
-	text = NULL;
+	test_parser_setup(&ms, &err, &text);
 }
 
 static void teardown(void)
 {
-	sb_free(&err);
-	free(text);
+	test_parser_teardown(&err, &text);
 }
 
 static int parse_file(const char *name)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), DATA "%s", name);
 	free(text);
-	text = read_file(path, &text_len);
-	ck_assert_msg(text, "cannot read '%s'", path);
+	text = test_data(DATA, name, &text_len);
 	return fio_parse_json(text, text_len, &ms, &err);
 }
 
 static double metric(const char *name)
 {
-	const struct metric *m = metric_set_find(&ms, name);
-
-	ck_assert_msg(m, "no metric '%s'", name);
-	return m->value;
+	return test_metric(&ms, name);
 }
 
 /* ---- recorded output: values as in the JSON (jq paths in the data README) ---- */

@@ -9,6 +9,7 @@
  * and change nothing. Run from the repository root. */
 #include "../../workloads/httperf/httperf.h"
 #include "pvbench/scenario.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -26,8 +27,7 @@ static struct scenario sc;
 
 static void setup(void)
 {
-	memset(&ms, 0, sizeof(ms));
-	memset(&err, 0, sizeof(err));
+	test_parser_setup(&ms, &err, NULL);
 	memset(&tx, 0, sizeof(tx));
 	memset(&sc, 0, sizeof(sc));
 	series = json_array();
@@ -35,7 +35,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	sb_free(&err);
+	test_parser_teardown(&err, NULL);
 	sb_free(&tx);
 	json_decref(series);
 	scenario_free(&sc);
@@ -43,13 +43,7 @@ static void teardown(void)
 
 static char *data(const char *name, size_t *len)
 {
-	char path[160];
-	char *t;
-
-	snprintf(path, sizeof(path), DATA "%s", name);
-	t = read_file(path, len);
-	ck_assert_msg(t, "cannot read '%s'", path);
-	return t;
+	return test_data(DATA, name, len);
 }
 
 /* Appends a recorded file to tx. */
@@ -83,10 +77,7 @@ static int parse_tx(void)
 
 static double metric(const char *name)
 {
-	const struct metric *m = metric_set_find(&ms, name);
-
-	ck_assert_msg(m, "no metric '%s'", name);
-	return m->value;
+	return test_metric(&ms, name);
 }
 
 /* Field `key` of series entry i, as a number. */
@@ -607,9 +598,8 @@ END_TEST
 START_TEST(test_iperf3_output)
 {
 	size_t len;
-	char *t = read_file("harness/tests/data/iperf3/udp.json", &len);
+	char *t = test_data("harness/tests/data/iperf3/", "udp.json", &len);
 
-	ck_assert_ptr_nonnull(t);
 	ck_assert_int_eq(httperf_parse(t, len, &ms, &err, series), -EINVAL);
 	ck_assert_str_eq(err.buf, "httperf output line 1: text outside a rate block ('{')");
 	free(t);

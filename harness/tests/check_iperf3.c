@@ -6,6 +6,7 @@
  * repository root. */
 #include "../../workloads/iperf3/iperf3.h"
 #include "pvbench/scenario.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -24,25 +25,18 @@ static size_t text_len;
 
 static void setup(void)
 {
-	memset(&ms, 0, sizeof(ms));
-	memset(&err, 0, sizeof(err));
-	text = NULL;
+	test_parser_setup(&ms, &err, &text);
 }
 
 static void teardown(void)
 {
-	sb_free(&err);
-	free(text);
+	test_parser_teardown(&err, &text);
 }
 
 static void read_data(const char *name)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), DATA "%s", name);
 	free(text);
-	text = read_file(path, &text_len);
-	ck_assert_msg(text, "cannot read '%s'", path);
+	text = test_data(DATA, name, &text_len);
 }
 
 static int parse_file(const char *name, json_t *intervals)
@@ -53,10 +47,7 @@ static int parse_file(const char *name, json_t *intervals)
 
 static double metric(const char *name)
 {
-	const struct metric *m = metric_set_find(&ms, name);
-
-	ck_assert_msg(m, "no metric '%s'", name);
-	return m->value;
+	return test_metric(&ms, name);
 }
 
 /* ---- recorded output: values as in the JSON ---- */
@@ -378,8 +369,7 @@ END_TEST
 START_TEST(test_fio_output)
 {
 	free(text);
-	text = read_file("harness/tests/data/fio/randread.json", &text_len);
-	ck_assert_ptr_nonnull(text);
+	text = test_data("harness/tests/data/fio/", "randread.json", &text_len);
 	ck_assert_int_eq(iperf3_parse_json(text, text_len, &ms, &err, NULL), -EINVAL);
 	ck_assert_str_eq(err.buf, "missing or invalid 'start.test_start.protocol' in iperf3 output");
 }

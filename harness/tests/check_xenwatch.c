@@ -8,6 +8,7 @@
  * Run from the repository root. */
 #include "../../workloads/xenwatch/xenwatch.h"
 #include "pvbench/scenario.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -26,25 +27,18 @@ static struct scenario sc;
 
 static void setup(void)
 {
-	memset(&ms, 0, sizeof(ms));
-	memset(&err, 0, sizeof(err));
-	text = NULL;
+	test_parser_setup(&ms, &err, &text);
 }
 
 static void teardown(void)
 {
-	sb_free(&err);
-	free(text);
+	test_parser_teardown(&err, &text);
 }
 
 static void read_data(const char *name)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), DATA "%s", name);
 	free(text);
-	text = read_file(path, &text_len);
-	ck_assert_msg(text, "cannot read '%s'", path);
+	text = test_data(DATA, name, &text_len);
 }
 
 /* ---- statistics (lat_stats.h) ---- */
@@ -190,10 +184,7 @@ END_TEST
 
 static double metric(const char *name)
 {
-	const struct metric *m = metric_set_find(&ms, name);
-
-	ck_assert_msg(m, "no metric '%s'", name);
-	return m->value;
+	return test_metric(&ms, name);
 }
 
 static const char *const order[] = {"watch_p50_ns",	 "watch_p90_ns",    "watch_p99_ns",

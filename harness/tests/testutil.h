@@ -1,0 +1,60 @@
+/* testutil.h: fixtures shared by the Check tests in harness/tests: reading a recorded
+ * data file, looking a metric up, and the state a parser test sets up and tears down
+ * around each test (the metric set the parser fills, the error line it writes, the
+ * data text it parses). Header-only: every test binary is one check_<module>.c linked
+ * with libpvbench.a. Data paths are relative to the repository root, where the tests
+ * run. */
+#ifndef PVBENCH_TESTUTIL_H
+#define PVBENCH_TESTUTIL_H
+
+#include "pvbench/metrics.h"
+#include "pvbench/util.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The whole of data file dir + name (dir ends in '/', like a test's DATA), NUL-terminated,
+ * its length in bytes to *len unless len is NULL; the caller frees it. Fails the running
+ * test with "cannot read '<path>'" when the file cannot be read. */
+static inline char *test_data(const char *dir, const char *name, size_t *len)
+{
+	char path[256];
+	char *t;
+
+	snprintf(path, sizeof(path), "%s%s", dir, name);
+	t = read_file(path, len);
+	ck_assert_msg(t, "cannot read '%s'", path);
+	return t;
+}
+
+/* The value of metric name in ms; fails the running test with "no metric '<name>'" when
+ * ms has none. */
+static inline double test_metric(const struct metric_set *ms, const char *name)
+{
+	const struct metric *m = metric_set_find(ms, name);
+
+	ck_assert_msg(m, "no metric '%s'", name);
+	return m->value;
+}
+
+/* Before a parser test: an empty metric set and error buffer, no data text (text may be
+ * NULL for a test that keeps none). */
+static inline void test_parser_setup(struct metric_set *ms, struct sbuf *err, char **text)
+{
+	memset(ms, 0, sizeof(*ms));
+	memset(err, 0, sizeof(*err));
+	if (text)
+		*text = NULL;
+}
+
+/* After a parser test: frees the error buffer and the data text (text may be NULL). */
+static inline void test_parser_teardown(struct sbuf *err, char **text)
+{
+	sb_free(err);
+	if (text)
+		free(*text);
+}
+
+#endif
