@@ -10,7 +10,8 @@
  *   4. blkif requests: drivers/blkif/ (pvbench-blkif) in the domU drives a vbd that
  *      xen-blkfront has not bound (autoprobe off), with valid and bad requests, and
  *      a read-only vbd; then dom0 must be alive with no new oops and xvda must work.
- * The rules and outputs are conform_rules.c / conform_output.c (conform.h). */
+ * The rules are conform_xs.c, conform_rules.c, conform_states.c and conform_leaks.c,
+ * the outputs conform_output.c (conform.h). */
 #include "pvbench/commands.h"
 #include "pvbench/conform.h"
 #include "pvbench/guest.h"

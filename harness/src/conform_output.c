@@ -1,6 +1,6 @@
 /* conform_output.c: the result list of `pvbench conform` and its three writers: TAP
  * 13 (the default), JSON (schema "pvbench-conform/1") and a one-screen summary. The
- * checks themselves are in conform_rules.c. */
+ * checks themselves are in conform_rules.c, conform_states.c and conform_leaks.c. */
 #include "pvbench/conform.h"
 
 #include <errno.h>
