@@ -1,8 +1,8 @@
 /* blkif_ring.h: the blkif request encoding, ring index arithmetic, response
  * validation and the table of conformance checks, shared by the user-space
- * frontend (drivers/blkif/guest/main.c, which runs the checks in a domU) and its
+ * frontend (drivers/blkif/guest/, which runs the checks in a domU) and its
  * host-side tests (harness/tests/check_blkif.c). Header-only (static inline): the
- * guest program is built from its own main.c alone.
+ * guest program is built from its own sources alone.
  *
  * Everything is defined by the Xen public headers installed at /usr/include/xen
  * (the same files as Xen 4.17's xen/include/public): io/blkif.h for the request
