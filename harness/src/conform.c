@@ -325,8 +325,22 @@ static void hotplug_checks(struct conform_state *st)
 		step_failed(st, "xenbus.vif.detach", "vif/1",
 			    "xl network-detach did not remove both directories in 30 s");
 	watch_stop_and_check(st, dirs, sides, devs, 4);
+	/* the least of three samples, 1 s apart: grants of the domU's other devices
+	 * (netfront rx buffers) come and go, a leak stays */
 	leak_sample(st, "xen-dumps-after.txt", &after);
-	conform_check_leaks(&before, &after, "vbd/51728 + vif/1", &st->r);
+	for (int i = 0; i < 2; i++) {
+		struct conform_leak_sample again;
+
+		sleep(1);
+		leak_sample(st, "xen-dumps-after.txt", &again);
+		if (again.grant_entries >= 0 &&
+		    (after.grant_entries < 0 || again.grant_entries < after.grant_entries))
+			after.grant_entries = again.grant_entries;
+		if (again.event_channels >= 0 &&
+		    (after.event_channels < 0 || again.event_channels < after.event_channels))
+			after.event_channels = again.event_channels;
+	}
+	conform_check_leaks(&before, &after, "domU", &st->r);
 	sleep(1); /* kthread_stop is asynchronous to the xenstore removal */
 	if (!machine_sh(&st->m, 0, 20, &ps, "ps ax")) {
 		save_text(st, "dom0-ps-after.txt", &ps);

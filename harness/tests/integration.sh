@@ -148,7 +148,7 @@ check "conform: no grant, event-channel or backend-thread leak after detach" \
 	jq -e '[.checks[] | select(.name | startswith("leak."))] | length >= 4 and
 		all(.result == "pass")' "$CJ"
 check "conform: blkif requests from the user-space frontend: round trips pass, bad ones checked" \
-	jq -e '[.checks[] | select(.name | startswith("blkif.") and (.subject == "vbd/51744"))] |
+	jq -e '[.checks[] | select((.name | startswith("blkif.")) and .subject == "vbd/51744")] |
 		length >= 20 and ([.[] | select(.name == "blkif.read.roundtrip" or
 		.name == "blkif.write.roundtrip") | .result] == ["pass","pass"])' "$CJ"
 check "conform: dom0 alive and xvda unaffected after the bad requests" \
