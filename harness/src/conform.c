@@ -12,8 +12,8 @@
  *      a read-only vbd; then dom0 must be alive with no new oops and xvda must work.
  * The rules are conform_xs.c, conform_rules.c, conform_states.c and conform_leaks.c,
  * the outputs conform_output.c (conform.h). */
-#include "pvbench/commands.h"
 #include "pvbench/conform.h"
+#include "pvbench/commands.h"
 #include "pvbench/guest.h"
 #include "pvbench/host.h"
 
@@ -26,6 +26,11 @@
 
 #define CONFORM_DOMU "pvbench-conform"
 #define WATCH_LOG "/tmp/pvbench-conform-watch.log"
+/* xl block-attach/-detach and network-attach/-detach until both ends are Connected
+ * (or gone): a few seconds under TCG on an idle host, over 30 s on a loaded one */
+#define ATTACH_TIMEOUT_S 120
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct conform_opts {
 	const char *outdir;
@@ -71,37 +76,51 @@ static void usage(FILE *f)
 static int parse_opts(int argc, char **argv, struct conform_opts *o)
 {
 	enum { O_JSON = 256, O_NOREQ, O_FUZZ, O_SEED, O_ACCEL };
-	static const struct option opts[] = {
-		{ "output", required_argument, 0, 'o' }, { "json", no_argument, 0, O_JSON },
-		{ "no-requests", no_argument, 0, O_NOREQ },
-		{ "fuzz", required_argument, 0, O_FUZZ }, { "seed", required_argument, 0, O_SEED },
-		{ "accel", required_argument, 0, O_ACCEL }, { "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+					     {"json", no_argument, 0, O_JSON},
+					     {"no-requests", no_argument, 0, O_NOREQ},
+					     {"fuzz", required_argument, 0, O_FUZZ},
+					     {"seed", required_argument, 0, O_SEED},
+					     {"accel", required_argument, 0, O_ACCEL},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->outdir = optarg; break;
-		case O_JSON: o->json = true; break;
-		case O_NOREQ: o->requests = false; break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case O_JSON:
+			o->json = true;
+			break;
+		case O_NOREQ:
+			o->requests = false;
+			break;
 		case O_FUZZ:
 			if (parse_long(optarg, 0, 1000000, &o->fuzz))
-				return pvb_err("--fuzz: '%s' is not an integer in [0, 1000000]", optarg),
+				return pvb_err("--fuzz: '%s' is not an integer in [0, 1000000]",
+					       optarg),
 				       -EINVAL;
 			break;
 		case O_SEED:
 			if (parse_long(optarg, 0, 0x7fffffff, &o->seed))
-				return pvb_err("--seed: '%s' is not a non-negative integer", optarg),
+				return pvb_err("--seed: '%s' is not a non-negative integer",
+					       optarg),
 				       -EINVAL;
 			break;
 		case O_ACCEL:
 			if (accel_parse(optarg, &o->accel))
-				return pvb_err("--accel: '%s' is not one of auto, tcg, kvm", optarg),
+				return pvb_err("--accel: '%s' is not one of auto, tcg, kvm",
+					       optarg),
 				       -EINVAL;
 			break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -EINVAL;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
@@ -131,10 +150,10 @@ static void step_failed(struct conform_state *st, const char *name, const char *
 
 /* `xenstore-ls -f DIR` in dom0 into d, the text saved as save_dir/file when
  * save_dir is set; 0 or -EIO (with a result saying so). */
-static int dump_dir(struct machine *m, const char *path, const char *save_dir,
-		    const char *file, struct xs_dir *d, struct conform_results *r)
+static int dump_dir(struct machine *m, const char *path, const char *save_dir, const char *file,
+		    struct xs_dir *d, struct conform_results *r)
 {
-	struct sbuf out = { 0 }, err = { 0 };
+	struct sbuf out = {0}, err = {0};
 	int rc = machine_sh(m, 0, 30, &out, "xenstore-ls -f '%s'", path);
 
 	if (!rc) {
@@ -160,7 +179,7 @@ int conform_device_check(struct machine *m, int domid, const char *type, const c
 			 const char *save_dir, struct conform_results *r)
 {
 	char front[160], back[160], dev[64], f1[96], f2[96];
-	struct xs_dir fd = { 0 }, bd = { 0 };
+	struct xs_dir fd = {0}, bd = {0};
 	int rc;
 
 	if (strcmp(type, "vbd") && strcmp(type, "vif"))
@@ -201,22 +220,21 @@ static int wait_device(struct conform_state *st, const char *type, const char *i
 				  "i=0; while xenstore-exists %s || xenstore-exists %s; do "
 				  "[ $i -ge %d ] && exit 1; sleep 0.2; i=$((i+1)); done",
 				  front, back, (int)(timeout_s * 5))
-			       ? -ETIMEDOUT
-			       : 0;
+			   ? -ETIMEDOUT
+			   : 0;
 	return machine_sh(&st->m, 0, timeout_s + 5, NULL,
 			  "i=0; until [ \"$(xenstore-read %s/state 2>/dev/null)\" = %d ] && "
 			  "[ \"$(xenstore-read %s/state 2>/dev/null)\" = %d ]; do "
 			  "[ $i -ge %d ] && exit 1; sleep 0.2; i=$((i+1)); done",
 			  front, want, back, want, (int)(timeout_s * 5))
-		       ? -ETIMEDOUT
-		       : 0;
+		   ? -ETIMEDOUT
+		   : 0;
 }
 
 /* Grant entries and event channels the domU holds, from Xen's debug-key dumps. */
-static void leak_sample(struct conform_state *st, const char *file,
-			struct conform_leak_sample *s)
+static void leak_sample(struct conform_state *st, const char *file, struct conform_leak_sample *s)
 {
-	struct sbuf out = { 0 };
+	struct sbuf out = {0};
 
 	s->grant_entries = s->event_channels = -1;
 	if (!machine_sh(&st->m, 0, 60, &out,
@@ -235,7 +253,7 @@ static void leak_sample(struct conform_state *st, const char *file,
  * prints "<seconds> <path> <state|GONE>", the state node read right after it. */
 static int watch_start(struct conform_state *st, char dirs[][160], size_t n)
 {
-	struct sbuf cmd = { 0 };
+	struct sbuf cmd = {0};
 	int rc;
 
 	sb_puts(&cmd, "w() { xenstore-watch \"$1\" | while read -r p; do "
@@ -255,8 +273,8 @@ static int watch_start(struct conform_state *st, char dirs[][160], size_t n)
 static void watch_stop_and_check(struct conform_state *st, char dirs[][160], const char *sides[],
 				 const char *devs[], size_t n)
 {
-	struct sbuf out = { 0 }, err = { 0 };
-	struct state_log log = { 0 };
+	struct sbuf out = {0}, err = {0};
+	struct state_log log = {0};
 
 	sleep(1); /* the last events */
 	machine_sh(&st->m, 0, 20, NULL, "pkill -f xenstore-watch; true");
@@ -283,10 +301,10 @@ out:
 static void hotplug_checks(struct conform_state *st)
 {
 	char dirs[4][160];
-	const char *sides[4] = { "frontend", "backend", "frontend", "backend" };
-	const char *devs[4] = { "vbd/51728", "vbd/51728", "vif/1", "vif/1" };
+	const char *sides[4] = {"frontend", "backend", "frontend", "backend"};
+	const char *devs[4] = {"vbd/51728", "vbd/51728", "vif/1", "vif/1"};
 	struct conform_leak_sample before, after;
-	struct sbuf ps = { 0 };
+	struct sbuf ps = {0};
 	char prefix[64];
 	bool vbd_up, vif_up;
 
@@ -298,32 +316,37 @@ static void hotplug_checks(struct conform_state *st)
 	if (watch_start(st, dirs, 4))
 		step_failed(st, "xenbus.watch", "dom0", "cannot start xenstore-watch in dom0");
 	pvb_info("[%6.1f s] xl block-attach xvdb, xl network-attach", machine_time(&st->m));
-	vbd_up = !machine_sh(&st->m, 0, 60, NULL,
+	vbd_up = !machine_sh(&st->m, 0, ATTACH_TIMEOUT_S, NULL,
 			     "xl block-attach %d format=raw,vdev=xvdb,access=rw,target=/dev/ram1",
 			     st->domid) &&
-		 !wait_device(st, "vbd", "51728", 4, 30);
-	vif_up = !machine_sh(&st->m, 0, 60, NULL,
-			     "xl network-attach %d bridge=xenbr0 mac=00:16:3e:5a:00:01", st->domid) &&
-		 !wait_device(st, "vif", "1", 4, 30);
+		 !wait_device(st, "vbd", "51728", 4, ATTACH_TIMEOUT_S);
+	vif_up =
+	    !machine_sh(&st->m, 0, ATTACH_TIMEOUT_S, NULL,
+			"xl network-attach %d bridge=xenbr0 mac=00:16:3e:5a:00:01", st->domid) &&
+	    !wait_device(st, "vif", "1", 4, ATTACH_TIMEOUT_S);
 	if (vbd_up)
 		check_device(st, "vbd", "51728");
 	else
 		step_failed(st, "xenbus.vbd.attach", "vbd/51728",
-			    "xl block-attach xvdb did not reach Connected on both ends in 30 s");
+			    "xl block-attach xvdb did not reach Connected on both ends in " STR(
+				ATTACH_TIMEOUT_S) " s");
 	if (vif_up)
 		check_device(st, "vif", "1");
 	else
 		step_failed(st, "xenbus.vif.attach", "vif/1",
-			    "xl network-attach did not reach Connected on both ends in 30 s");
+			    "xl network-attach did not reach Connected on both ends in " STR(
+				ATTACH_TIMEOUT_S) " s");
 	pvb_info("[%6.1f s] xl block-detach xvdb, xl network-detach", machine_time(&st->m));
 	if (machine_sh(&st->m, 0, 60, NULL, "xl block-detach %d xvdb", st->domid) ||
-	    wait_device(st, "vbd", "51728", -1, 30))
+	    wait_device(st, "vbd", "51728", -1, ATTACH_TIMEOUT_S))
 		step_failed(st, "xenbus.vbd.detach", "vbd/51728",
-			    "xl block-detach did not remove both directories in 30 s");
+			    "xl block-detach did not remove both directories in " STR(
+				ATTACH_TIMEOUT_S) " s");
 	if (machine_sh(&st->m, 0, 60, NULL, "xl network-detach %d 1", st->domid) ||
-	    wait_device(st, "vif", "1", -1, 30))
+	    wait_device(st, "vif", "1", -1, ATTACH_TIMEOUT_S))
 		step_failed(st, "xenbus.vif.detach", "vif/1",
-			    "xl network-detach did not remove both directories in 30 s");
+			    "xl network-detach did not remove both directories in " STR(
+				ATTACH_TIMEOUT_S) " s");
 	watch_stop_and_check(st, dirs, sides, devs, 4);
 	/* the least of three samples, 1 s apart: grants of the domU's other devices
 	 * (netfront rx buffers) come and go, a leak stays */
@@ -344,11 +367,13 @@ static void hotplug_checks(struct conform_state *st)
 	sleep(1); /* kthread_stop is asynchronous to the xenstore removal */
 	if (!machine_sh(&st->m, 0, 20, &ps, "ps ax")) {
 		save_text(st, "dom0-ps-after.txt", &ps);
-		if (!conform_backend_thread_prefix("vbd", st->domid, "xvdb", prefix, sizeof(prefix)))
+		if (!conform_backend_thread_prefix("vbd", st->domid, "xvdb", prefix,
+						   sizeof(prefix)))
 			conform_check_backend_threads(ps.buf ? ps.buf : "", prefix, "vbd/51728",
 						      &st->r);
 		if (!conform_backend_thread_prefix("vif", st->domid, "1", prefix, sizeof(prefix)))
-			conform_check_backend_threads(ps.buf ? ps.buf : "", prefix, "vif/1", &st->r);
+			conform_check_backend_threads(ps.buf ? ps.buf : "", prefix, "vif/1",
+						      &st->r);
 	}
 	sb_free(&ps);
 }
@@ -398,8 +423,8 @@ static int import_blkif(struct conform_state *st, const char *text, size_t len)
 			out = CONF_SKIP;
 		conform_add(&st->r, name, subject,
 			    level && !strcmp(level, "SHOULD") ? CONF_SHOULD
-			    : !strcmp(res, "warn")		 ? CONF_SHOULD
-							 : CONF_MUST,
+			    : !strcmp(res, "warn")	      ? CONF_SHOULD
+							      : CONF_MUST,
 			    out, s, ex, ac, "%s", de ? de : "");
 	}
 	json_decref(doc);
@@ -410,14 +435,15 @@ static int import_blkif(struct conform_state *st, const char *text, size_t len)
  * /dev/ram2) and xvdd (ro, /dev/ram3). Then dom0 alive, no new oops, xvda works. */
 static void request_checks(struct conform_state *st)
 {
-	struct sbuf cmd = { 0 }, out = { 0 };
+	struct sbuf cmd = {0}, out = {0};
 	struct exec_result r;
 	int rc;
 
 	pvb_info("[%6.1f s] blkif request checks (pvbench-blkif in %s)", machine_time(&st->m),
 		 CONFORM_DOMU);
-	machine_sh(&st->m, 0, 10, NULL, "dmesg | grep -cE 'BUG|Oops|WARNING|general protection' "
-					  "> /tmp/pvbench-oops-before; true");
+	machine_sh(&st->m, 0, 10, NULL,
+		   "dmesg | grep -cE 'BUG|Oops|WARNING|general protection' "
+		   "> /tmp/pvbench-oops-before; true");
 	if (machine_sh(&st->m, st->domid, 10, NULL, "echo 0 > /sys/bus/xen/drivers_autoprobe") ||
 	    machine_sh(&st->m, 0, 60, NULL,
 		       "xl block-attach %d format=raw,vdev=xvdc,access=rw,target=/dev/ram2 && "
@@ -444,16 +470,17 @@ static void request_checks(struct conform_state *st)
 	rc = machine_sh(&st->m, 0, 30, &out,
 			"n=$(dmesg | grep -cE 'BUG|Oops|WARNING|general protection'); "
 			"echo $((n - $(cat /tmp/pvbench-oops-before)))");
-	conform_add(&st->r, "dom0.alive", "dom0", CONF_MUST, rc ? CONF_FAIL : CONF_PASS,
-		    "pvbench", "dom0 answers", rc ? "no answer" : "answers", "%s",
+	conform_add(&st->r, "dom0.alive", "dom0", CONF_MUST, rc ? CONF_FAIL : CONF_PASS, "pvbench",
+		    "dom0 answers", rc ? "no answer" : "answers", "%s",
 		    "after every request check");
 	if (!rc)
 		conform_add(&st->r, "dom0.no_new_oops", "dom0", CONF_MUST,
 			    out.buf && !strcmp(out.buf, "0") ? CONF_PASS : CONF_FAIL, "pvbench",
 			    "0", out.buf ? out.buf : "", "%s",
 			    "new BUG/Oops/WARNING/general protection lines in dom0's kernel log");
-	rc = machine_sh(&st->m, st->domid, 60, &out,
-			"dd if=/dev/xvda of=/dev/null bs=4096 count=256 iflag=direct 2>&1 | tail -1");
+	rc = machine_sh(
+	    &st->m, st->domid, 60, &out,
+	    "dd if=/dev/xvda of=/dev/null bs=4096 count=256 iflag=direct 2>&1 | tail -1");
 	conform_add(&st->r, "blkif.other_vbds_unaffected", "vbd/51712", CONF_MUST,
 		    rc ? CONF_FAIL : CONF_PASS, "pvbench", "1 MiB direct read of xvda succeeds",
 		    rc ? "failed" : "succeeded", "%s", out.buf ? out.buf : "");
@@ -489,11 +516,14 @@ static int emit(struct conform_state *st)
 
 int cmd_conform(int argc, char **argv)
 {
-	struct conform_opts o = { .accel = ACCEL_AUTO, .requests = true, .seed = 1 };
-	struct conform_state st = { .o = &o };
-	struct guest_cfg gc = { .name = CONFORM_DOMU, .memory_mib = 512, .vcpus = 2,
-				.disk_target = "/dev/ram0", .ip = "10.0.0.2/24",
-				.ready_timeout_s = 240 };
+	struct conform_opts o = {.accel = ACCEL_AUTO, .requests = true, .seed = 1};
+	struct conform_state st = {.o = &o};
+	struct guest_cfg gc = {.name = CONFORM_DOMU,
+			       .memory_mib = 512,
+			       .vcpus = 2,
+			       .disk_target = "/dev/ram0",
+			       .ip = "10.0.0.2/24",
+			       .ready_timeout_s = 240};
 	struct host_opts ho;
 	struct host_env env;
 	char bootdir[PATH_MAX + 16];
@@ -533,7 +563,7 @@ int cmd_conform(int argc, char **argv)
 	if (!pvb_interrupted && o.requests)
 		request_checks(&st);
 	if (st.m.dead) {
-		struct sbuf con = { 0 };
+		struct sbuf con = {0};
 
 		step_failed(&st, "machine.alive", "Xen", "the emulated machine died (CRASH)");
 		fprintf(stderr, "--- last 40 console lines ---\n%s---\n",
