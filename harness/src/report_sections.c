@@ -299,6 +299,49 @@ static void variant_values(struct doc *d, const struct pvb_results *run, const c
 	sb_free(&lines.sb);
 }
 
+/* scenario.conform: the conformance checks of the variant's first repetition that
+ * has them (evidence.conformance, schema pvbench-conform/1), one row each. */
+static void variant_conformance(struct doc *d, const struct pvb_results *run, const char *variant)
+{
+	static const char *const head[] = {"conformance check", "device", "level", "result",
+					   "source", "expected / actual"};
+	json_t *runs = json_object_get(run->root, "runs"), *rr, *conf = NULL, *c, *sum;
+	size_t i;
+
+	json_array_foreach(runs, i, rr) if (rj_str(rr, "variant") &&
+					    !strcmp(rj_str(rr, "variant"), variant) &&
+					    (conf = json_object_get(json_object_get(rr, "evidence"),
+								    "conformance")))
+	    break;
+	if (!json_is_array(json_object_get(conf, "checks")))
+		return;
+	sum = json_object_get(conf, "summary");
+	doc_paraf(d,
+		  "Protocol conformance of this variant's domU (scenario.conform; `pvbench "
+		  "conform negotiation rules): MUST %lld passed, %lld failed; SHOULD %lld "
+		  "passed, %lld failed; %lld not applicable.",
+		  (long long)json_integer_value(json_object_get(sum, "must_pass")),
+		  (long long)json_integer_value(json_object_get(sum, "must_fail")),
+		  (long long)json_integer_value(json_object_get(sum, "should_pass")),
+		  (long long)json_integer_value(json_object_get(sum, "should_fail")),
+		  (long long)json_integer_value(json_object_get(sum, "skip")));
+	doc_table(d, ARRAY_SIZE(head), head, 0);
+	json_array_foreach(json_object_get(conf, "checks"), i, c)
+	{
+		const char *res = rj_str(c, "result") ?: "?";
+		char ea[340];
+
+		snprintf(ea, sizeof(ea), "%s / %s", rj_str(c, "expected") ?: "",
+			 rj_str(c, "actual") ?: "");
+		doc_row(d,
+			(const char *const[]){rj_str(c, "name") ?: "?", rj_str(c, "subject") ?: "",
+					      rj_str(c, "level") ?: "", res,
+					      rj_str(c, "source") ?: "", ea},
+			!strcmp(res, "pass") ? "v-better" : !strcmp(res, "fail") ? "v-worse" : NULL);
+	}
+	doc_table_end(d);
+}
+
 static void kv_para(struct doc *d, const char *what, json_t *obj)
 {
 	struct rbuf o = {0};
@@ -335,6 +378,7 @@ static void sec_evidence(struct doc *d, const struct report *r)
 			}
 			variant_checks(d, run, run->var[j].name);
 			variant_values(d, run, run->var[j].name);
+			variant_conformance(d, run, run->var[j].name);
 		}
 	}
 }
