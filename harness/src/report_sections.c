@@ -317,7 +317,7 @@ static void variant_conformance(struct doc *d, const struct pvb_results *run, co
 		return;
 	sum = json_object_get(conf, "summary");
 	doc_paraf(d,
-		  "Protocol conformance of this variant's domU (scenario.conform; `pvbench "
+		  "Protocol conformance of this variant's domU (scenario.conform; pvbench "
 		  "conform negotiation rules): MUST %lld passed, %lld failed; SHOULD %lld "
 		  "passed, %lld failed; %lld not applicable.",
 		  (long long)json_integer_value(json_object_get(sum, "must_pass")),
