@@ -137,7 +137,11 @@ static void save_logs(struct machine *m, const struct guest *g, const char *dir)
 {
 	static const struct {
 		const char *cmd, *file;
-	} logs[] = { { "dmesg", "dom0-dmesg.log" }, { "xl dmesg", "xen-dmesg.log" } };
+	} logs[] = { { "dmesg", "dom0-dmesg.log" },
+		     { "xl dmesg", "xen-dmesg.log" },
+		     { "tail -n +1 /var/lib/pvbench/work/*.xl.log /var/log/xen/xen-hotplug.log "
+		       "2>/dev/null",
+		       "xl-create.log" } };
 	char path[PATH_MAX + 32];
 	struct sbuf con = { 0 };
 
@@ -263,6 +267,7 @@ static void usage(FILE *f)
 		"write-then-read through xvda), destroys the domU, powers off, and prints the\n"
 		"timeline in seconds since QEMU start. Exit 0 only if every check passed.\n\n"
 		"  -o, --output DIR        logs and boot.json (default build/runs/boot-<time>)\n"
+		"      --images DIR        image directory to boot (default build/images)\n"
 		"      --accel auto|tcg|kvm   accelerator (auto: KVM only if it can run Xen)\n"
 		"      --memory MIB        QEMU memory (3072)\n"
 		"      --smp N             QEMU vCPUs (2)\n"
@@ -280,7 +285,7 @@ static void usage(FILE *f)
 		"  -h, --help\n");
 }
 
-enum { O_ACCEL = 256, O_MEM, O_SMP, O_D0MEM, O_DUMEM, O_DUVCPU, O_DUTYPE, O_XENCMD,
+enum { O_IMAGES = 256, O_ACCEL, O_MEM, O_SMP, O_D0MEM, O_DUMEM, O_DUVCPU, O_DUTYPE, O_XENCMD,
        O_D0CMD, O_TD0, O_TDU, O_TSHUT, O_REPEAT, O_JSON };
 
 static int int_opt(const char *name, const char *v, long min, long max, int *out)
@@ -308,6 +313,7 @@ static int set_opt(struct boot_opts *o, int c, const char *v)
 {
 	switch (c) {
 	case 'o': snprintf(o->outdir, sizeof(o->outdir), "%s", v); return 0;
+	case O_IMAGES: o->host.images_dir = v; return 0;
 	case O_ACCEL:
 		if (accel_parse(v, &o->host.accel)) {
 			pvb_err("--accel: '%s' is not one of auto, tcg, kvm", v);
@@ -341,6 +347,7 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, 0, 'o' },  { "accel", required_argument, 0, O_ACCEL },
+		{ "images", required_argument, 0, O_IMAGES },
 		{ "memory", required_argument, 0, O_MEM }, { "smp", required_argument, 0, O_SMP },
 		{ "dom0-mem", required_argument, 0, O_D0MEM },
 		{ "domu-mem", required_argument, 0, O_DUMEM },
