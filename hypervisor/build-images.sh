@@ -301,6 +301,9 @@ for f in "$guest"/*; do
 	rm -f "$uroot/usr/lib/pvbench/bin/$(basename "$f")"
 done
 install -m 0755 "$here/dom0-init" "$root/init"
+# pvbench's own hotplug scripts (named by guest.c's xl config; Xen's stay for others)
+install -m 0755 "$here/hotplug-vbd" "$root/etc/xen/scripts/pvbench-vbd"
+install -m 0755 "$here/hotplug-vif" "$root/etc/xen/scripts/pvbench-vif"
 echo "pvbench-dom0" >"$root/etc/hostname"
 echo "pvbench-domU" >"$uroot/etc/hostname"
 
