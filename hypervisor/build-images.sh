@@ -288,7 +288,6 @@ for lib in lib lib64; do
 done
 copy_modules "$uroot" "$here/modules.domU"
 install -m 0755 "$here/domU-init" "$uroot/init"
-rm -rf "$root/pvbench-stubs"
 
 # --- 5. pvbench guest programs into both roots ----------------------------------
 progress 5 "install pvbench guest programs"
@@ -306,6 +305,42 @@ install -m 0755 "$here/hotplug-vbd" "$root/etc/xen/scripts/pvbench-vbd"
 install -m 0755 "$here/hotplug-vif" "$root/etc/xen/scripts/pvbench-vif"
 echo "pvbench-dom0" >"$root/etc/hostname"
 echo "pvbench-domU" >"$uroot/etc/hostname"
+
+# --- 5b. prune the dom0 root ---------------------------------------------------
+# The initramfs is unpacked on every boot (~1 s per 20 MiB under TCG). fio's
+# optional-engine libraries become the domU's stubs here too, then every shared
+# library that no program, plugin or glibc needs goes: that drops Ceph, GlusterFS,
+# ICU, libxml2... (~75 MiB). Every program left must still resolve all its
+# libraries (checked with ldd below).
+progress 5 "prune dom0 root"
+(cd "$root/pvbench-stubs" && find . -type f) | while read -r f; do
+	rm -f "$root/$f"; install -m 0644 "$root/pvbench-stubs/$f" "$root/$f"
+done
+rm -rf "$root/pvbench-stubs" "$root"/usr/lib/xen-4.17/boot/xen-shim
+lib=usr/lib/x86_64-linux-gnu
+# programs and dlopen()ed plugins: everything executable outside $lib's top level
+(cd "$root" && find usr/bin usr/sbin usr/libexec usr/lib/xen-4.17 usr/lib/pvbench \
+	usr/lib/nginx "$lib"/*/ -type f \( -perm -u+x -o -name '*.so*' \) 2>/dev/null |
+	grep -v "^$lib/ceph/" | sed 's|^|/|') >"$b/ldd-roots"
+ldd_all() { # ldd of every root inside the dom0 root: "file: lib-path" lines
+	chroot "$root" /bin/bash -c 'while read -r f; do ldd "$f" 2>/dev/null |
+		sed "s|^|$f: |"; done' <"$b/ldd-roots"
+}
+ldd_all >"$b/ldd-before"
+awk '/=> \//{print $(NF-1)} /^[^ ]*: \t\/lib64/{print $2}' "$b/ldd-before" | sort -u |
+	while read -r l; do readlink -f "$root$l"; done | sort -u >"$b/libs-needed"
+find "$root/$lib" "$root/$lib/ceph" -maxdepth 1 -type f -name 'lib*.so*' |
+	grep -v -E '/(ld-linux|libc|libm|libmvec|libdl|libpthread|librt|libutil|libanl|libresolv|libnsl|libnss_|libBrokenLocale|libthread_db|libc_malloc_debug|libmemusage|libpcprofile|libgcc_s)[.-]' |
+	sort | comm -23 - "$b/libs-needed" | xargs -r rm -f
+rm -rf "$root/$lib/ceph"
+find "$root/$lib" -maxdepth 1 -xtype l -delete
+# (a few plugins lacked a library before, e.g. tc's q_atm.so: only new losses count)
+if ldd_all | grep 'not found' | grep -vxF -f <(grep 'not found' "$b/ldd-before"); then
+	die "dom0 root: a program lost a library (above)"
+fi
+for p in "fio --version" "iperf3 --version" "httperf --version" "nginx -v" "xl help"; do
+	chroot "$root" $p >/dev/null 2>&1 || [ $? = 1 ] || die "dom0 root: '$p' does not run"
+done
 
 # --- 6. domU image ----------------------------
 mkcpio() { # mkcpio DIR OUT [raw]: newc cpio with /dev/console, zstd-compressed
