@@ -301,6 +301,8 @@ int machine_ping(struct machine *m, int dom, double timeout_s, double *uptime_s)
 	double deadline = pvb_now() + timeout_s;
 
 	for (;;) {
+		/* an answer may take a while on a loaded emulated host: wait up to 1 s
+		 * for it; an ERR (the domain's agent not up yet) is retried after 0.2 s */
 		double next = pvb_now() + 1.0;
 		int rc;
 
@@ -319,7 +321,8 @@ int machine_ping(struct machine *m, int dom, double timeout_s, double *uptime_s)
 			return rc;
 		if (pvb_now() >= deadline)
 			return -ETIMEDOUT;
-		while (pvb_now() < next && !pump(m, next)) /* answered with ERR: retry later */
+		next = pvb_now() + 0.2;
+		while (pvb_now() < next && !pump(m, next)) /* answered with ERR: retry soon */
 			;
 	}
 }
