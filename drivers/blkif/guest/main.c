@@ -15,6 +15,7 @@
  * This file: options, xenstore, the xenbus connection and requests; the checks are
  * in checks.c, the fuzzer in fuzz.c, the TAP/JSON writers in output.c. */
 #include "blkif_guest.h"
+#include "pvbench/guest_cli.h"
 
 struct blkif_guest G;
 
@@ -390,21 +391,6 @@ void fill(uint8_t *p, size_t len, uint64_t seed)
 
 /* ---- main ---- */
 
-static long num(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = s ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || *end || errno || v < min || v > max) {
-		fprintf(stderr, "pvbench-blkif: %s: expected an integer from %ld to %ld\n", opt,
-			min, max);
-		exit(2);
-	}
-	return v;
-}
-
 static void parse_opts(int argc, char **argv, struct opts *o, struct fuzz *f)
 {
 	*o = (struct opts){.vdev = -1, .ro_vdev = -1, .timeout = 10, .glob = "*"};
@@ -417,17 +403,18 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct fuzz *f)
 		}
 		i++;
 		if (!strcmp(k, "--vdev"))
-			o->vdev = num(k, v, 0, 0x7fffffff);
+			o->vdev = guest_opt_long("pvbench-blkif", k, v, 0, 0x7fffffff);
 		else if (!strcmp(k, "--ro-vdev"))
-			o->ro_vdev = num(k, v, 0, 0x7fffffff);
+			o->ro_vdev = guest_opt_long("pvbench-blkif", k, v, 0, 0x7fffffff);
 		else if (!strcmp(k, "--checks") && v)
 			o->glob = v;
 		else if (!strcmp(k, "--fuzz"))
-			f->n = num(k, v, 0, 100000000);
+			f->n = guest_opt_long("pvbench-blkif", k, v, 0, 100000000);
 		else if (!strcmp(k, "--seed"))
-			f->seed = (uint64_t)num(k, v, 0, 0x7fffffffffffffffL);
+			f->seed =
+			    (uint64_t)guest_opt_long("pvbench-blkif", k, v, 0, 0x7fffffffffffffffL);
 		else if (!strcmp(k, "--timeout"))
-			o->timeout = num(k, v, 1, 3600);
+			o->timeout = guest_opt_long("pvbench-blkif", k, v, 1, 3600);
 		else
 			usage();
 	}

@@ -13,6 +13,7 @@
  * writes .../done and prints one JSON document (schema pvbench-evtchn/1) on stdout.
  * Errors: one line on stderr, exit status 1 (2 for usage errors). */
 #define _GNU_SOURCE /* sched_setaffinity */
+#include "pvbench/guest_cli.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -54,9 +55,10 @@ static void die(const char *fmt, ...)
 
 static void usage(void)
 {
-	fputs("usage: pvbench-evtchn serve --pairs K [--timeout S]\n"
-	      "       pvbench-evtchn ping --domid D --pairs K --round-trips N --warmup W [--cpu C]\n",
-	      stderr);
+	fputs(
+	    "usage: pvbench-evtchn serve --pairs K [--timeout S]\n"
+	    "       pvbench-evtchn ping --domid D --pairs K --round-trips N --warmup W [--cpu C]\n",
+	    stderr);
 	exit(2);
 }
 
@@ -81,40 +83,25 @@ struct opts {
 	long pairs, timeout, domid, round_trips, warmup, cpu;
 };
 
-static long num(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = s ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || *end || errno || v < min || v > max) {
-		fprintf(stderr, "pvbench-evtchn: %s: expected an integer from %ld to %ld\n", opt, min,
-			max);
-		exit(2);
-	}
-	return v;
-}
-
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-	*o = (struct opts){ .pairs = -1, .timeout = 120, .domid = -1, .round_trips = -1,
-			    .warmup = -1, .cpu = -1 };
+	*o = (struct opts){
+	    .pairs = -1, .timeout = 120, .domid = -1, .round_trips = -1, .warmup = -1, .cpu = -1};
 	for (int i = 2; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(k, "--pairs"))
-			o->pairs = num(k, v, 1, PAIRS_MAX);
+			o->pairs = guest_opt_long("pvbench-evtchn", k, v, 1, PAIRS_MAX);
 		else if (!strcmp(k, "--timeout"))
-			o->timeout = num(k, v, 1, 86400);
+			o->timeout = guest_opt_long("pvbench-evtchn", k, v, 1, 86400);
 		else if (!strcmp(k, "--domid"))
-			o->domid = num(k, v, 1, 32751);
+			o->domid = guest_opt_long("pvbench-evtchn", k, v, 1, 32751);
 		else if (!strcmp(k, "--round-trips"))
-			o->round_trips = num(k, v, 1, ROUND_TRIPS_MAX);
+			o->round_trips = guest_opt_long("pvbench-evtchn", k, v, 1, ROUND_TRIPS_MAX);
 		else if (!strcmp(k, "--warmup"))
-			o->warmup = num(k, v, 0, ROUND_TRIPS_MAX);
+			o->warmup = guest_opt_long("pvbench-evtchn", k, v, 0, ROUND_TRIPS_MAX);
 		else if (!strcmp(k, "--cpu"))
-			o->cpu = num(k, v, 0, CPU_SETSIZE - 1);
+			o->cpu = guest_opt_long("pvbench-evtchn", k, v, 0, CPU_SETSIZE - 1);
 		else
 			usage();
 	}
@@ -163,7 +150,7 @@ static int serve(const struct opts *o)
 		if (!xs_write(xs, XBT_NULL, key, val, strlen(val)))
 			die("cannot write xenstore key %s: %s", key, strerror(errno));
 	}
-	pfd = (struct pollfd){ .fd = xenevtchn_fd(xce), .events = POLLIN };
+	pfd = (struct pollfd){.fd = xenevtchn_fd(xce), .events = POLLIN};
 	while (!done_exists(xs)) {
 		double left = deadline - now_s();
 		int n;
@@ -229,7 +216,7 @@ static int round_trip(struct pair *p)
  * previous echo. Consume what arrives within 100 ms of binding, before timing. */
 static void drain(xenevtchn_handle *xce)
 {
-	struct pollfd pfd = { .fd = xenevtchn_fd(xce), .events = POLLIN };
+	struct pollfd pfd = {.fd = xenevtchn_fd(xce), .events = POLLIN};
 	xenevtchn_port_or_error_t got;
 
 	while (poll(&pfd, 1, 100) > 0 && (got = xenevtchn_pending(xce)) >= 0)
@@ -285,8 +272,8 @@ static evtchn_port_t remote_port(struct xs_handle *xs, long domid, long k, doubl
 			return port;
 		}
 		if (now_s() > deadline)
-			die("no %s after %d s (is pvbench-evtchn serve running in domain %ld?)", key,
-			    PORT_WAIT_S, domid);
+			die("no %s after %d s (is pvbench-evtchn serve running in domain %ld?)",
+			    key, PORT_WAIT_S, domid);
 		usleep(100000);
 	}
 }
@@ -294,7 +281,7 @@ static evtchn_port_t remote_port(struct xs_handle *xs, long domid, long k, doubl
 static int ping(const struct opts *o)
 {
 	struct xs_handle *xs = xs_connect();
-	struct pair pairs[PAIRS_MAX] = { 0 };
+	struct pair pairs[PAIRS_MAX] = {0};
 	pthread_t th[PAIRS_MAX];
 	pthread_barrier_t start;
 	double deadline = now_s() + PORT_WAIT_S, t0, elapsed, sum = 0;
@@ -361,9 +348,10 @@ static int ping(const struct opts *o)
 	       "\"elapsed_s\":%.9f,\"round_trips_per_s\":%.3f,\"rtt_ns\":{\"min\":%" PRIu64
 	       ",\"p50\":%" PRIu64 ",\"p90\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"p99_9\":%" PRIu64
 	       ",\"max\":%" PRIu64 ",\"mean\":%.1f}}\n",
-	       o->pairs, total, elapsed, total / elapsed, all[0], evtchn_percentile(all, total, 500),
-	       evtchn_percentile(all, total, 900), evtchn_percentile(all, total, 990),
-	       evtchn_percentile(all, total, 999), all[total - 1], sum / total);
+	       o->pairs, total, elapsed, total / elapsed, all[0],
+	       evtchn_percentile(all, total, 500), evtchn_percentile(all, total, 900),
+	       evtchn_percentile(all, total, 990), evtchn_percentile(all, total, 999),
+	       all[total - 1], sum / total);
 	free(all);
 	xs_close(xs);
 	return fflush(stdout) ? 1 : 0;
@@ -377,7 +365,8 @@ int main(int argc, char **argv)
 		usage();
 	parse_opts(argc, argv, &o);
 	if (!strcmp(argv[1], "serve")) {
-		if (o.pairs < 0 || o.domid >= 0 || o.round_trips >= 0 || o.warmup >= 0 || o.cpu >= 0)
+		if (o.pairs < 0 || o.domid >= 0 || o.round_trips >= 0 || o.warmup >= 0 ||
+		    o.cpu >= 0)
 			usage();
 		return serve(&o);
 	}

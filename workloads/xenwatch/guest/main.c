@@ -13,6 +13,7 @@
  * pvbench-xenwatch/1) on stdout, progress on stderr. Exit 0; 1 on failure (the
  * document then has an "error" key); 2 for usage errors (no document). */
 #define _GNU_SOURCE
+#include "pvbench/guest_cli.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -89,21 +90,6 @@ static void usage(void)
 	exit(2);
 }
 
-static long num(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = s ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || *end || errno || v < min || v > max) {
-		fprintf(stderr, "pvbench-xenwatch: %s: expected an integer from %ld to %ld\n", opt,
-			min, max);
-		exit(2);
-	}
-	return v;
-}
-
 struct opts {
 	long watches, guests, samples, warmup, interval_ms, memory, timeout;
 	const char *kernel, *ramdisk, *bridge;
@@ -140,19 +126,19 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		}
 		i++;
 		if (!strcmp(k, "--watches"))
-			o->watches = num(k, v, 1, WATCHES_MAX);
+			o->watches = guest_opt_long("pvbench-xenwatch", k, v, 1, WATCHES_MAX);
 		else if (!strcmp(k, "--guests"))
-			o->guests = num(k, v, 0, GUESTS_MAX);
+			o->guests = guest_opt_long("pvbench-xenwatch", k, v, 0, GUESTS_MAX);
 		else if (!strcmp(k, "--samples"))
-			o->samples = num(k, v, 1, SAMPLES_MAX);
+			o->samples = guest_opt_long("pvbench-xenwatch", k, v, 1, SAMPLES_MAX);
 		else if (!strcmp(k, "--warmup"))
-			o->warmup = num(k, v, 0, SAMPLES_MAX);
+			o->warmup = guest_opt_long("pvbench-xenwatch", k, v, 0, SAMPLES_MAX);
 		else if (!strcmp(k, "--interval-ms"))
-			o->interval_ms = num(k, v, 0, 60000);
+			o->interval_ms = guest_opt_long("pvbench-xenwatch", k, v, 0, 60000);
 		else if (!strcmp(k, "--memory"))
-			o->memory = num(k, v, 16, 1 << 20);
+			o->memory = guest_opt_long("pvbench-xenwatch", k, v, 16, 1 << 20);
 		else if (!strcmp(k, "--timeout"))
-			o->timeout = num(k, v, 1, 86400);
+			o->timeout = guest_opt_long("pvbench-xenwatch", k, v, 1, 86400);
 		else if (!strcmp(k, "--kernel"))
 			o->kernel = plain(k, v);
 		else if (!strcmp(k, "--ramdisk"))
