@@ -90,8 +90,9 @@ static const struct scenario_key keys[] = {
 	  "others (eth1...) none: they add netfront/netback instances and queues.",
 	  "2" },
 	{ "guest", "mtu", ST_INT, NULL, "bytes", NULL, 68, 65535, 0, NULL,
-	  "MTU of every vif (xl vif mtu=, written to xenstore and applied by vif-bridge in "
-	  "dom0 and by netfront); unset: the toolstack's 1500.",
+	  "MTU of every vif: xl vif mtu= (xenstore; dom0's vifD.N, set by the hotplug "
+	  "script) and the domU's eth* (set by its init: Linux 6.1's netfront does not "
+	  "apply the xenstore mtu); unset: 1500.",
 	  "9000" },
 };
 
@@ -191,8 +192,8 @@ static const struct evidence_name evidence[] = {
 	{ "vif_count", DOM_DOMU, EV_COUNT, "/sys/class/net/eth*", true,
 	  "PV NICs the domU kernel created (netfront devices eth0, eth1...)" },
 	{ "vif_mtu", DOM_DOMU, EV_FILE, "/sys/class/net/eth0/mtu", true,
-	  "MTU of eth0 in the domU (netfront takes the vif's xenstore mtu) "
-	  "[xen-netfront.c: xennet_connect]" },
+	  "MTU of eth0 in the domU (see guest.mtu; the vif's xenstore mtu is "
+	  "vif_frontend.mtu)" },
 	{ "vif_dom0_mtu", DOM_DOM0, EV_FILE, "/sys/class/net/vif{domid}.0/mtu", true,
 	  "MTU of the domU's first vif in dom0 (set by vif-bridge from xenstore)" },
 	{ "queue.<attr>", DOM_DOMU, EV_FILE, "/sys/block/xvda/queue/{key}", false,
