@@ -280,12 +280,7 @@ END_TEST
 
 START_TEST(test_metric_set_full)
 {
-	char name[32];
-
-	for (int i = 0; i < METRIC_SET_MAX - 4; i++) {
-		snprintf(name, sizeof(name), "m%d", i);
-		ck_assert_int_eq(metric_set_add(&ms, name, i), 0);
-	}
+	test_fill_metrics(&ms, METRIC_SET_MAX - 4);
 	ck_assert_int_eq(parse_file("randread.json"), -ENOSPC);
 	ck_assert_uint_eq(ms.n, METRIC_SET_MAX - 4); /* nothing half-added */
 	ck_assert_int_eq(metric_set_add(&ms, "m1", 1), -EEXIST);

@@ -658,12 +658,7 @@ END_TEST
 
 START_TEST(test_metric_set_full)
 {
-	char name[32];
-
-	for (int i = 0; i < METRIC_SET_MAX - 2; i++) {
-		snprintf(name, sizeof(name), "m%d", i);
-		ck_assert_int_eq(metric_set_add(&ms, name, i), 0);
-	}
+	test_fill_metrics(&ms, METRIC_SET_MAX - 2);
 	add_file("sweep.transcript");
 	ck_assert_int_eq(parse_tx(), -ENOSPC);
 	ck_assert_str_eq(err.buf,

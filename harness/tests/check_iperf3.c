@@ -503,12 +503,7 @@ END_TEST
 
 START_TEST(test_metric_set_full)
 {
-	char name[32];
-
-	for (int i = 0; i < METRIC_SET_MAX - 3; i++) {
-		snprintf(name, sizeof(name), "m%d", i);
-		ck_assert_int_eq(metric_set_add(&ms, name, i), 0);
-	}
+	test_fill_metrics(&ms, METRIC_SET_MAX - 3);
 	ck_assert_int_eq(parse_file("tcp-p2.json", NULL), -ENOSPC);
 	ck_assert_str_eq(err.buf, "cannot add metric 'cpu_host_pct': No space left on device");
 	ck_assert_uint_eq(ms.n, METRIC_SET_MAX - 3); /* nothing half-added */

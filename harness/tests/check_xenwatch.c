@@ -435,13 +435,7 @@ START_TEST(test_limits)
 	ck_assert_int_eq(xenwatch_parse_json("{}", 2, &ms, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(
 	    xenwatch_parse_json(OK1 "\ntrailing", strlen(OK1 "\ntrailing"), &ms, NULL, NULL), 0);
-	ms.n = 0;
-	for (int i = 0; i < METRIC_SET_MAX - 5; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "m%d", i);
-		ck_assert_int_eq(metric_set_add(&ms, name, i), 0);
-	}
+	test_fill_metrics(&ms, METRIC_SET_MAX - 5);
 	sb_reset(&err);
 	ck_assert_int_eq(xenwatch_parse_json(OK1, strlen(OK1), &ms, &err, NULL), -EINVAL);
 	ck_assert_uint_eq(ms.n, METRIC_SET_MAX - 5);

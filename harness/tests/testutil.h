@@ -39,6 +39,19 @@ static inline double test_metric(const struct metric_set *ms, const char *name)
 	return m->value;
 }
 
+/* Empties ms and fills it with n metrics m0, m1, ... (value i), for the tests of a set
+ * without room for a parser's metrics. */
+static inline void test_fill_metrics(struct metric_set *ms, size_t n)
+{
+	ms->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "m%zu", i);
+		ck_assert_int_eq(metric_set_add(ms, name, i), 0);
+	}
+}
+
 /* Before a parser test: an empty metric set and error buffer, no data text (text may be
  * NULL for a test that keeps none). */
 static inline void test_parser_setup(struct metric_set *ms, struct sbuf *err, char **text)
