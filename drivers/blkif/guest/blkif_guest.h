@@ -110,6 +110,9 @@ void kick(struct vbd *v);
 unsigned collect(struct vbd *v, struct blkif_response *rsp, unsigned n, long ms);
 /* A fresh request id. */
 uint64_t new_id(void);
+/* Sends *r with a fresh id (written to r->id) and waits --timeout for its response
+ * in *rsp; false when none came. */
+bool send_wait(struct vbd *v, struct blkif_request *r, struct blkif_response *rsp);
 /* Sends *tmpl with a fresh id and waits for the response: its status bit
  * (BLKIF_ST_NONE on timeout); faults go to detail; see main.c. */
 unsigned one(struct vbd *v, const struct blkif_request *tmpl, char *detail, size_t n,

@@ -320,14 +320,7 @@ static void ck_indirect_rt(const struct blkif_check *c, struct outcome *o)
 	indirect(&r, BLKIF_OP_WRITE, 16, 0);
 	o->got = one(v, &r, o->detail, sizeof(o->detail), false);
 	indirect(&r, BLKIF_OP_READ, 16, 16);
-	r.id = new_id();
-	*slot(v) = r;
-	kick(v);
-	if (!collect(v, &rsp, 1, G.o.timeout * 1000L)) {
-		o->got |= BLKIF_ST_NONE;
-	} else {
-		o->got |= blkif_status_bit(rsp.status);
-	}
+	o->got |= send_wait(v, &r, &rsp) ? blkif_status_bit(rsp.status) : BLKIF_ST_NONE;
 	judge(c, o);
 	if (o->got == BLKIF_ST_OKAY &&
 	    memcmp(v->data, v->data + 16 * BLKIF_PAGE_SIZE, 16 * BLKIF_PAGE_SIZE)) {
@@ -358,17 +351,13 @@ static void ck_indirect_over(const struct blkif_check *c, struct outcome *o)
 
 static void ck_indirect_echo(const struct blkif_check *c, struct outcome *o)
 {
-	struct vbd *v = &G.rw;
 	struct blkif_request r;
 	struct blkif_response rsp;
 
 	if (skip_indirect(o, true))
 		return;
 	indirect(&r, BLKIF_OP_READ, 2, 16);
-	r.id = new_id();
-	*slot(v) = r;
-	kick(v);
-	if (!collect(v, &rsp, 1, G.o.timeout * 1000L)) {
+	if (!send_wait(&G.rw, &r, &rsp)) {
 		o->got = BLKIF_ST_NONE;
 	} else {
 		o->got = rsp.operation == BLKIF_OP_INDIRECT ? BLKIF_ST_OKAY : BLKIF_ST_OTHER;

@@ -307,18 +307,23 @@ uint64_t new_id(void)
  * response. Returns the status bit (BLKIF_ST_NONE on timeout); faults are added to
  * detail, and the operation echo is counted for blkif.response.operation when
  * count_echo. */
+bool send_wait(struct vbd *v, struct blkif_request *r, struct blkif_response *rsp)
+{
+	r->id = new_id();
+	*slot(v) = *r;
+	kick(v);
+	return collect(v, rsp, 1, G.o.timeout * 1000L) == 1;
+}
+
 unsigned one(struct vbd *v, const struct blkif_request *tmpl, char *detail, size_t n,
 	     bool count_echo)
 {
-	struct blkif_request *r = slot(v);
+	struct blkif_request r = *tmpl;
 	struct blkif_response rsp;
-	uint64_t id = new_id();
+	uint64_t id;
 	unsigned f;
 
-	*r = *tmpl;
-	r->id = id;
-	kick(v);
-	if (!collect(v, &rsp, 1, G.o.timeout * 1000L)) {
+	if (!send_wait(v, &r, &rsp)) {
 		addf(detail, n,
 		     "no response within %ld s (req_prod %u rsp_prod %u, backend state %d)",
 		     G.o.timeout, v->fr.sring->req_prod, v->fr.sring->rsp_prod, be_state(v));
@@ -326,6 +331,7 @@ unsigned one(struct vbd *v, const struct blkif_request *tmpl, char *detail, size
 		snprintf(v->why, sizeof(v->why), "the backend stopped answering");
 		return BLKIF_ST_NONE;
 	}
+	id = r.id;
 	f = blkif_response_faults(&rsp, id, tmpl->operation);
 	if (f & BLKIF_RSP_BAD_ID)
 		addf(detail, n, "response id %#" PRIx64 ", request id %#" PRIx64, rsp.id, id);
