@@ -130,13 +130,19 @@ static int parse_opts(int argc, char **argv, struct conform_opts *o)
 	return 0;
 }
 
-static void save_text(struct conform_state *st, const char *name, const struct sbuf *b)
+/* b's text as dir/name; a warning when it cannot be written. */
+static void save_in(const char *dir, const char *name, const struct sbuf *b)
 {
-	char path[PATH_MAX + 64];
+	char path[PATH_MAX + 128];
 
-	snprintf(path, sizeof(path), "%s/%s", st->dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (write_file_atomic(path, b->buf ? b->buf : "", b->len))
 		pvb_warn("cannot write '%s'", path);
+}
+
+static void save_text(struct conform_state *st, const char *name, const struct sbuf *b)
+{
+	save_in(st->dir, name, b);
 }
 
 /* A MUST result for a step of the suite itself that failed (no xenstore dump, a
@@ -157,13 +163,8 @@ static int dump_dir(struct machine *m, const char *path, const char *save_dir, c
 	int rc = machine_sh(m, 0, 30, &out, "xenstore-ls -f '%s'", path);
 
 	if (!rc) {
-		if (save_dir) {
-			char p[PATH_MAX + 128];
-
-			snprintf(p, sizeof(p), "%s/%s", save_dir, file);
-			if (write_file_atomic(p, out.buf ? out.buf : "", out.len))
-				pvb_warn("cannot write '%s'", p);
-		}
+		if (save_dir)
+			save_in(save_dir, file, &out);
 		rc = xs_dump_parse(out.buf ? out.buf : "", out.len, path, d, &err);
 	}
 	if (rc)
@@ -401,22 +402,10 @@ static int import_blkif(struct conform_state *st, const char *text, size_t len)
 		const char *ex = json_string_value(json_object_get(c, "expected"));
 		const char *ac = json_string_value(json_object_get(c, "actual"));
 		const char *de = json_string_value(json_object_get(c, "detail"));
-		static char sources[256][48]; /* conform_result.source is not copied */
-		static size_t nsrc;
-		const char *s = "drivers/blkif";
 		enum conform_outcome out = CONF_FAIL;
 
 		if (!name || !res)
 			continue;
-		if (src) { /* interned: the results keep the pointer */
-			size_t k = 0;
-
-			while (k < nsrc && strcmp(sources[k], src))
-				k++;
-			if (k == nsrc && nsrc < ARRAY_SIZE(sources))
-				snprintf(sources[nsrc++], sizeof(sources[0]), "%s", src);
-			s = k < nsrc ? sources[k] : s;
-		}
 		if (!strcmp(res, "pass"))
 			out = CONF_PASS;
 		else if (!strcmp(res, "skip"))
@@ -425,7 +414,7 @@ static int import_blkif(struct conform_state *st, const char *text, size_t len)
 			    level && !strcmp(level, "SHOULD") ? CONF_SHOULD
 			    : !strcmp(res, "warn")	      ? CONF_SHOULD
 							      : CONF_MUST,
-			    out, s, ex, ac, "%s", de ? de : "");
+			    out, src ? src : "drivers/blkif", ex, ac, "%s", de ? de : "");
 	}
 	json_decref(doc);
 	return 0;

@@ -37,7 +37,7 @@ int conform_add(struct conform_results *r, const char *name, const char *subject
 	copy_field(c->subject, sizeof(c->subject), subject);
 	c->level = level;
 	c->result = result;
-	c->source = source ? source : "";
+	copy_field(c->source, sizeof(c->source), source);
 	copy_field(c->expected, sizeof(c->expected), expected);
 	copy_field(c->actual, sizeof(c->actual), actual);
 	if (detail_fmt) {

@@ -36,7 +36,7 @@ struct conform_result {
 	char subject[48]; /* what was checked: "vbd/51712", "vbd/51712 frontend" */
 	enum conform_level level;
 	enum conform_outcome result;
-	const char *source; /* static string: "blkif.h:421-424" */
+	char source[48];  /* where the rule comes from: "blkif.h:421-424" */
 	char expected[160], actual[160], detail[256];
 };
 
