@@ -1,4 +1,5 @@
-/* rtt_stats.h: the nearest-rank percentile used for event-channel round-trip times,
+/* rtt_stats.h: the nearest-rank percentile used for event-channel round-trip times
+ * (and the ascending qsort() comparator of the values it takes),
  * shared by the guest program (workloads/evtchn/guest/main.c, which computes the
  * numbers) and the host side (evtchn.h, whose tests check it): one definition, no
  * library dependencies.
@@ -13,6 +14,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* qsort() comparator: uint64_t values, ascending. */
+static inline int evtchn_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
 
 /* The per_mille-th per-mille nearest-rank percentile of sorted[0..n-1] (ascending);
  * per_mille above 1000 is taken as 1000. 0 when n is 0. n must be below 2^54. */

@@ -2,8 +2,9 @@
  * (workloads/xenwatch/guest/main.c, which computes them) and the host side
  * (xenwatch.h, whose tests check this very code): a summary of a set of times
  * (min, nearest-rank percentiles, max, mean) and a log2 histogram. Header-only, no
- * library dependencies; the percentile is evtchn_percentile() (workloads/evtchn/
- * rtt_stats.h: rank = ceil(per_mille * n / 1000) in integer arithmetic, at least 1).
+ * library dependencies; the percentile and the sort order are evtchn_percentile() and
+ * evtchn_cmp_u64() (workloads/evtchn/rtt_stats.h: rank = ceil(per_mille * n / 1000) in
+ * integer arithmetic, at least 1).
  *
  * Histogram buckets: bucket 0 holds the value 0, bucket b (1..64) holds the values
  * from 2^(b-1) to 2^b - 1, i.e. the values whose highest set bit is bit b - 1
@@ -15,7 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "../evtchn/rtt_stats.h" /* evtchn_percentile() */
+#include "../evtchn/rtt_stats.h" /* evtchn_percentile(), evtchn_cmp_u64() */
 
 #define XENWATCH_HIST_BUCKETS 65
 
@@ -26,13 +27,6 @@ struct xenwatch_summary {
 	double mean;
 };
 
-static inline int xenwatch_cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Sorts v[0..n-1] in place (ascending) and summarises it into *s. n below 2^54. */
 static inline void xenwatch_summarize(uint64_t *v, size_t n, struct xenwatch_summary *s)
 {
@@ -41,7 +35,7 @@ static inline void xenwatch_summarize(uint64_t *v, size_t n, struct xenwatch_sum
 	*s = (struct xenwatch_summary){.n = n};
 	if (!n)
 		return;
-	qsort(v, n, sizeof(*v), xenwatch_cmp_u64);
+	qsort(v, n, sizeof(*v), evtchn_cmp_u64);
 	for (size_t i = 0; i < n; i++)
 		sum += (double)v[i];
 	s->min = v[0];

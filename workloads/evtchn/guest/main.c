@@ -245,13 +245,6 @@ static void *ping_thread(void *arg)
 	return NULL;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Reads /local/domain/D/data/pvbench-evtchn/port-<k>, waiting up to PORT_WAIT_S. */
 static evtchn_port_t remote_port(struct xs_handle *xs, long domid, long k, double deadline)
 {
@@ -339,7 +332,7 @@ static int ping(const struct opts *o)
 		xenevtchn_unbind(pairs[k].xce, pairs[k].port);
 		xenevtchn_close(pairs[k].xce);
 	}
-	qsort(all, total, sizeof(*all), cmp_u64);
+	qsort(all, total, sizeof(*all), evtchn_cmp_u64);
 	for (j = 0; j < total; j++)
 		sum += all[j];
 	if (elapsed <= 0)
