@@ -615,20 +615,17 @@ static const char *run_fio(struct run_state *st, const struct variant *v,
 	return status;
 }
 
-static int parse_iperf3(const char *out, size_t len, struct metric_set *ms, struct sbuf *err,
-			json_t *series)
-{
-	return iperf3_parse_json(out, len, ms, err, series);
-}
-
 /* iperf3 server in the domU (started once per domU, answers one test at a time;
  * -D returns before it listens, so wait for port 5201 = 0x1451 in state 0A, LISTEN,
- * in /proc/net/tcp6 or tcp), client in dom0 over xenbr0: to_guest sends dom0 -> domU, from_guest uses -R. */
+ * in /proc/net/tcp6 or tcp), client in dom0 over xenbr0: to_guest sends dom0 -> domU,
+ * from_guest uses -R. */
 static const char *run_iperf3(struct run_state *st, const struct variant *v,
 			      const struct plan_step *s, json_t *run)
 {
 	struct sbuf cmd = { 0 }, out = { 0 };
-	const char *status;
+	const char *status = "FAIL";
+	struct slot *peer = NULL;
+	int client = 0; /* the client's domid */
 
 	if (machine_sh(&st->m, st->cur->g.domid, 20, &out,
 		       "exec 2>&1; pidof iperf3 >/dev/null || iperf3 -s -D; i=0; "
@@ -639,19 +636,16 @@ static const char *run_iperf3(struct run_state *st, const struct variant *v,
 		json_object_set_new(run, "reason",
 				    json_sprintf("cannot start the iperf3 server in %s: %s",
 						 st->cur->g.name, out.buf ? out.buf : ""));
-		sb_free(&out);
-		return "FAIL";
+		goto out;
 	}
 	if (iperf3_build_cmdline(&st->sc, v, st->plan.quick, st->cur->ip, &cmd)) {
 		json_object_set_new(run, "reason", json_string("cannot build the iperf3 command"));
-		sb_free(&out);
-		return "FAIL";
+		goto out;
 	}
 	if (!strcmp(variant_get(&st->sc, v, "workload", "client") ?: "dom0", "domU")) {
 		/* guest to guest: the client runs in a second domU of the same
 		 * configuration; both vifs are on xenbr0, so the traffic goes
 		 * netfront -> netback -> bridge -> netback -> netfront */
-		struct slot *peer;
 		const char *setup;
 		int rc = slot_get(st, v, "peer", &peer, &setup);
 
@@ -661,36 +655,29 @@ static const char *run_iperf3(struct run_state *st, const struct variant *v,
 			json_object_set_new(run, "reason",
 					    json_sprintf("cannot create the client domU %s",
 							 peer->g.name));
-			sb_free(&cmd);
-			sb_free(&out);
-			return host_status_name(rc == -EIO ? -EPROTO : rc);
+			status = host_status_name(rc == -EIO ? -EPROTO : rc);
+			goto out;
 		}
-		status = measure_cmd(st, v, s, run, peer->g.domid, cmd.buf, "iperf3.json",
-				     parse_iperf3);
-		if (strcmp(status, "OK"))
-			peer->broken = true;
-	} else {
-		status = measure_cmd(st, v, s, run, 0, cmd.buf, "iperf3.json", parse_iperf3);
+		client = peer->g.domid;
 	}
+	status = measure_cmd(st, v, s, run, client, cmd.buf, "iperf3.json", iperf3_parse_json);
+	if (peer && strcmp(status, "OK"))
+		peer->broken = true;
+out:
 	sb_free(&cmd);
 	sb_free(&out);
 	return status;
 }
 
-static int parse_evtchn(const char *out, size_t len, struct metric_set *ms, struct sbuf *err,
-			json_t *series)
-{
-	return evtchn_parse_json(out, len, ms, err, series);
-}
-
 /* Event-channel ping-pong: the echo side (pvbench-evtchn serve) starts in the
  * background in the domU, in its own session (the agent kills what is left of a
  * finished command's process group, so the launching shell waits until the echo
- * side has published its first port, by then it has left that group). The echo side
- * of the previous step (same domU) polls for "done" and removes its keys when it
- * exits, so it must be gone before the next one publishes. and publishes its unbound ports under its xenstore data/
- * directory; the timed side (pvbench-evtchn ping) runs in dom0, binds them and
- * measures round trips, then writes data/pvbench-evtchn/done so the echo side ends. */
+ * side has published its first port, by then it has left that group), and
+ * publishes its unbound ports under its xenstore data/ directory. The echo side of
+ * the previous step (same domU) polls for "done" and removes its keys when it
+ * exits, so it must be gone before the next one publishes. The timed side
+ * (pvbench-evtchn ping) runs in dom0, binds the ports and measures round trips,
+ * then writes data/pvbench-evtchn/done so the echo side ends. */
 static const char *run_evtchn(struct run_state *st, const struct variant *v,
 			      const struct plan_step *s, json_t *run)
 {
@@ -719,7 +706,7 @@ static const char *run_evtchn(struct run_state *st, const struct variant *v,
 						 st->cur->g.name, out.buf ? out.buf : ""));
 		goto out;
 	}
-	status = measure_cmd(st, v, s, run, 0, ping.buf, "evtchn.json", parse_evtchn);
+	status = measure_cmd(st, v, s, run, 0, ping.buf, "evtchn.json", evtchn_parse_json);
 	if (strcmp(status, "OK") &&
 	    !machine_sh(&st->m, domid, 20, &out, "tail -n 20 /tmp/pvbench-evtchn-serve.log"))
 		json_object_set_new(run, "serve_log", json_string(out.buf ? out.buf : ""));
