@@ -1,12 +1,16 @@
 /* guest_cli.h: command-line helpers shared by pvbench's guest programs
  * (workloads/<name>/guest/, drivers/<name>/guest/), which are built on their own
- * without libpvbench; header-only. */
+ * without libpvbench: option values, messages on stderr, the monotonic clock;
+ * header-only. */
 #ifndef PVBENCH_GUEST_CLI_H
 #define PVBENCH_GUEST_CLI_H
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* The value s of option opt as a decimal long in [min, max]. Anything else (NULL,
  * empty, trailing characters, out of range) prints "<prog>: <opt>: expected an
@@ -25,6 +29,49 @@ static inline long guest_opt_long(const char *prog, const char *opt, const char 
 		exit(2);
 	}
 	return v;
+}
+
+/* "<prog>: <message>" and a newline on stderr. */
+static inline void guest_vnote(const char *prog, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+static inline void guest_note(const char *prog, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static inline void guest_note(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	guest_vnote(prog, fmt, ap);
+	va_end(ap);
+}
+
+/* guest_note(), then exit 1. */
+static inline void guest_die(const char *prog, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+static inline void guest_die(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	guest_vnote(prog, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+/* CLOCK_MONOTONIC in ns. */
+static inline uint64_t guest_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
 #endif

@@ -20,7 +20,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,19 +38,8 @@
 #define ROUND_TRIPS_MAX 1000000L
 #define PORT_WAIT_S 30
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pvbench-evtchn: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
+#define PROG "pvbench-evtchn"
+#define die(...) guest_die(PROG, __VA_ARGS__) /* "pvbench-evtchn: <message>", exit 1 */
 
 static void usage(void)
 {
@@ -64,18 +52,7 @@ static void usage(void)
 
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+	return guest_now_ns() / 1e9;
 }
 
 /* Options: "--name value" pairs after the subcommand. */
@@ -91,17 +68,17 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(k, "--pairs"))
-			o->pairs = guest_opt_long("pvbench-evtchn", k, v, 1, PAIRS_MAX);
+			o->pairs = guest_opt_long(PROG, k, v, 1, PAIRS_MAX);
 		else if (!strcmp(k, "--timeout"))
-			o->timeout = guest_opt_long("pvbench-evtchn", k, v, 1, 86400);
+			o->timeout = guest_opt_long(PROG, k, v, 1, 86400);
 		else if (!strcmp(k, "--domid"))
-			o->domid = guest_opt_long("pvbench-evtchn", k, v, 1, 32751);
+			o->domid = guest_opt_long(PROG, k, v, 1, 32751);
 		else if (!strcmp(k, "--round-trips"))
-			o->round_trips = guest_opt_long("pvbench-evtchn", k, v, 1, ROUND_TRIPS_MAX);
+			o->round_trips = guest_opt_long(PROG, k, v, 1, ROUND_TRIPS_MAX);
 		else if (!strcmp(k, "--warmup"))
-			o->warmup = guest_opt_long("pvbench-evtchn", k, v, 0, ROUND_TRIPS_MAX);
+			o->warmup = guest_opt_long(PROG, k, v, 0, ROUND_TRIPS_MAX);
 		else if (!strcmp(k, "--cpu"))
-			o->cpu = guest_opt_long("pvbench-evtchn", k, v, 0, CPU_SETSIZE - 1);
+			o->cpu = guest_opt_long(PROG, k, v, 0, CPU_SETSIZE - 1);
 		else
 			usage();
 	}
@@ -234,13 +211,13 @@ static void *ping_thread(void *arg)
 		}
 	pthread_barrier_wait(p->start);
 	for (long i = 0; i < p->n && !p->error; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = guest_now_ns();
 
 		if (round_trip(p)) {
 			p->error = "round trip failed";
 			p->error_errno = errno;
 		}
-		p->rtt[i] = now_ns() - t0;
+		p->rtt[i] = guest_now_ns() - t0;
 	}
 	return NULL;
 }

@@ -38,6 +38,7 @@
 
 #include "../lat_stats.h"
 
+#define PROG "pvbench-xenwatch"
 #define SCHEMA "pvbench-xenwatch/1"
 #define XENBUS_DEV "/dev/xen/xenbus"
 #define BASE_DIR "/local/domain/0/data/pvbench-xenwatch"
@@ -60,26 +61,7 @@ static void on_signal(int sig)
 	g_signal = sig;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pvbench-xenwatch: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+#define note(...) guest_note(PROG, __VA_ARGS__) /* "pvbench-xenwatch: <message>" */
 
 static void usage(void)
 {
@@ -100,10 +82,7 @@ struct opts {
 static const char *plain(const char *opt, const char *s)
 {
 	if (!s || !*s || strpbrk(s, "\"'\\\n\r\t,=")) {
-		fprintf(stderr,
-			"pvbench-xenwatch: %s: expected a path without quotes, commas or "
-			"'=' signs\n",
-			opt);
+		note("%s: expected a path without quotes, commas or '=' signs", opt);
 		exit(2);
 	}
 	return s;
@@ -126,19 +105,19 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		}
 		i++;
 		if (!strcmp(k, "--watches"))
-			o->watches = guest_opt_long("pvbench-xenwatch", k, v, 1, WATCHES_MAX);
+			o->watches = guest_opt_long(PROG, k, v, 1, WATCHES_MAX);
 		else if (!strcmp(k, "--guests"))
-			o->guests = guest_opt_long("pvbench-xenwatch", k, v, 0, GUESTS_MAX);
+			o->guests = guest_opt_long(PROG, k, v, 0, GUESTS_MAX);
 		else if (!strcmp(k, "--samples"))
-			o->samples = guest_opt_long("pvbench-xenwatch", k, v, 1, SAMPLES_MAX);
+			o->samples = guest_opt_long(PROG, k, v, 1, SAMPLES_MAX);
 		else if (!strcmp(k, "--warmup"))
-			o->warmup = guest_opt_long("pvbench-xenwatch", k, v, 0, SAMPLES_MAX);
+			o->warmup = guest_opt_long(PROG, k, v, 0, SAMPLES_MAX);
 		else if (!strcmp(k, "--interval-ms"))
-			o->interval_ms = guest_opt_long("pvbench-xenwatch", k, v, 0, 60000);
+			o->interval_ms = guest_opt_long(PROG, k, v, 0, 60000);
 		else if (!strcmp(k, "--memory"))
-			o->memory = guest_opt_long("pvbench-xenwatch", k, v, 16, 1 << 20);
+			o->memory = guest_opt_long(PROG, k, v, 16, 1 << 20);
 		else if (!strcmp(k, "--timeout"))
-			o->timeout = guest_opt_long("pvbench-xenwatch", k, v, 1, 86400);
+			o->timeout = guest_opt_long(PROG, k, v, 1, 86400);
 		else if (!strcmp(k, "--kernel"))
 			o->kernel = plain(k, v);
 		else if (!strcmp(k, "--ramdisk"))
@@ -293,10 +272,10 @@ static int run_xl(char *const argv[], const char *errfile, long timeout_s, uint6
 	int status = 0, pidfd, timed_out = 0;
 	pid_t pid;
 
-	*t0 = now_ns();
+	*t0 = guest_now_ns();
 	pid = fork();
 	if (pid < 0) {
-		*t1 = now_ns();
+		*t1 = guest_now_ns();
 		snprintf(msg, len, "cannot fork: %s", strerror(errno));
 		return -1;
 	}
@@ -325,11 +304,11 @@ static int run_xl(char *const argv[], const char *errfile, long timeout_s, uint6
 		}
 		close(pidfd);
 	}
-	*t1 = now_ns();
+	*t1 = guest_now_ns();
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (pidfd < 0) /* no pidfd_open (Linux < 5.3): no time limit */
-		*t1 = now_ns();
+		*t1 = guest_now_ns();
 	first_error_line(errfile, line, sizeof(line));
 	if (timed_out)
 		snprintf(msg, len, "timed out after %ld s: %s", timeout_s, line);
@@ -509,7 +488,7 @@ static void start_storm(void)
 	destroy_leftovers(true);
 	if (pipe2(stop, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
 		fail("cannot create pipes: %s", strerror(errno));
-	g.storm_t0 = now_ns();
+	g.storm_t0 = guest_now_ns();
 	for (int k = 0; k < g.o.guests; k++) {
 		pid_t pid = fork();
 
@@ -593,7 +572,7 @@ static void drain_reports(int wait_ms)
  * (so that an xl create that times out is reported first). */
 static void wait_storm_up(void)
 {
-	uint64_t deadline = now_ns() + (g.o.timeout + 5) * 1000000000ull;
+	uint64_t deadline = guest_now_ns() + (g.o.timeout + 5) * 1000000000ull;
 	long up = 0, gone = 0;
 
 	for (;;) {
@@ -602,7 +581,7 @@ static void wait_storm_up(void)
 			up += g.w[k].created;
 			gone += !g.w[k].created && g.w[k].exited;
 		}
-		if (up + gone == g.o.guests || now_ns() > deadline || g_signal || g.storm_eof)
+		if (up + gone == g.o.guests || guest_now_ns() > deadline || g_signal || g.storm_eof)
 			break;
 		drain_reports(200);
 	}
@@ -623,7 +602,7 @@ static void wait_storm_up(void)
 			    "worker %d: no successful xl create within %ld s; measuring anyway", k,
 			    g.o.timeout + 5);
 	note("storm is up: %ld of %ld guests created once after %.1f s", up, g.o.guests,
-	     (now_ns() - g.storm_t0) / 1e9);
+	     (guest_now_ns() - g.storm_t0) / 1e9);
 }
 
 /* Closes the stop pipe and collects the last reports: each worker finishes its xl
@@ -631,14 +610,14 @@ static void wait_storm_up(void)
  * killed. Then destroys what is left. Safe to call twice. */
 static void stop_storm(void)
 {
-	uint64_t deadline = now_ns() + 3 * g.o.timeout * 1000000000ull;
+	uint64_t deadline = guest_now_ns() + 3 * g.o.timeout * 1000000000ull;
 
 	if (g.stop_fd < 0)
 		return;
 	close(g.stop_fd);
 	g.stop_fd = -1;
 	note("stopping the storm");
-	while (!g.storm_eof && now_ns() < deadline)
+	while (!g.storm_eof && guest_now_ns() < deadline)
 		drain_reports(500);
 	for (int k = 0; k < g.o.guests; k++) {
 		if (!g.w[k].pid)
@@ -740,7 +719,7 @@ static uint64_t wait_event(bool (*want)(void *arg, long i), void *arg, uint64_t 
 
 			key_path(i, path, sizeof(path));
 			if (i >= 0 && !strcmp(ev[XS_WATCH_PATH], path) && want(arg, i)) {
-				now = now_ns();
+				now = guest_now_ns();
 				free(ev);
 				return now;
 			}
@@ -750,7 +729,7 @@ static uint64_t wait_event(bool (*want)(void *arg, long i), void *arg, uint64_t 
 		if (errno != EAGAIN)
 			fail("cannot read watch events (xenstore connection lost?): %s",
 			     strerror(errno));
-		now = now_ns();
+		now = guest_now_ns();
 		if (now >= deadline)
 			return 0;
 		if (poll(&p, 1, (int)((deadline - now) / 1000000 + 1)) < 0 && errno != EINTR)
@@ -794,7 +773,7 @@ static void xs_setup(void)
 			     strerror(errno));
 		g.watching = true;
 	}
-	deadline = now_ns() + g.o.timeout * 1000000000ull;
+	deadline = guest_now_ns() + g.o.timeout * 1000000000ull;
 	for (long n = 0; n < g.o.watches; n++)
 		if (!wait_event(want_initial, seen, deadline)) {
 			for (n = 0; n < g.o.watches && seen[n]; n++)
@@ -841,7 +820,7 @@ static uint64_t sample(long seq, long i)
 		fail("interrupted by signal %d at sample %ld", (int)g_signal, seq);
 	key_path(i, path, sizeof(path));
 	n = snprintf(val, sizeof(val), "%ld", seq);
-	t0 = now_ns();
+	t0 = guest_now_ns();
 	if (!xs_write(g.xs, XBT_NULL, path, val, n))
 		fail("cannot write xenstore key %s (sample %ld): %s", path, seq, strerror(errno));
 	t1 = wait_event(want_key, &i, t0 + g.o.timeout * 1000000000ull);
@@ -854,10 +833,10 @@ static uint64_t sample(long seq, long i)
 /* Sleeps interval_ms between samples, reading the workers' reports meanwhile. */
 static void pause_between(void)
 {
-	uint64_t end = now_ns() + g.o.interval_ms * 1000000ull, now;
+	uint64_t end = guest_now_ns() + g.o.interval_ms * 1000000ull, now;
 
 	drain_reports(0);
-	while (g.o.interval_ms && (now = now_ns()) < end && !g_signal) {
+	while (g.o.interval_ms && (now = guest_now_ns()) < end && !g_signal) {
 		if (g.rep_fd >= 0 && !g.storm_eof)
 			drain_reports((int)((end - now) / 1000000 + 1));
 		else
@@ -956,13 +935,13 @@ int main(int argc, char **argv)
 		sample(seq + 1, seq % g.o.watches);
 		pause_between();
 	}
-	t_start = now_ns();
+	t_start = guest_now_ns();
 	for (long k = 0; k < g.o.samples; k++, seq++) {
 		lat[k] = sample(seq + 1, seq % g.o.watches);
 		if (k + 1 < g.o.samples)
 			pause_between();
 	}
-	t_end = now_ns();
+	t_end = guest_now_ns();
 	note("%ld samples in %.3f s; %zu xl results so far", g.o.samples, (t_end - t_start) / 1e9,
 	     g.n_reps);
 	stop_storm();
