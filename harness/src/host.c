@@ -15,6 +15,7 @@ void host_opts_default(struct host_opts *o)
 	o->smp = 2;
 	o->dom0_mem_mib = 1024;
 	o->brd_mib = 256;
+	o->brd_nr = 1;
 	o->dom0_timeout_s = 180;
 }
 
@@ -55,8 +56,9 @@ int host_prepare(const struct host_opts *o, struct host_env *env)
 		 "%s dom0_mem=%dM,max:%dM dom0_max_vcpus=%d%s%s", XEN_CMDLINE_DEFAULT,
 		 o->dom0_mem_mib, o->dom0_mem_mib, o->dom0_vcpus ? o->dom0_vcpus : o->smp,
 		 o->xen_extra ? " " : "", o->xen_extra ? o->xen_extra : "");
-	snprintf(env->dom0_cmdline, sizeof(env->dom0_cmdline), "%s pvbench.brd_kib=%d pvbench.brd_nr=%d%s%s",
-		 DOM0_CMDLINE_DEFAULT, o->brd_mib * 1024, o->brd_nr > 0 ? o->brd_nr : 1, o->dom0_extra ? " " : "",
+	snprintf(env->dom0_cmdline, sizeof(env->dom0_cmdline),
+		 "%s pvbench.brd_kib=%d pvbench.brd_nr=%d%s%s", DOM0_CMDLINE_DEFAULT,
+		 o->brd_mib * 1024, o->brd_nr, o->dom0_extra ? " " : "",
 		 o->dom0_extra ? o->dom0_extra : "");
 	qemu_version(env->qemu_version, sizeof(env->qemu_version));
 	return 0;
