@@ -198,4 +198,3 @@ int guest_destroy(struct machine *m, const struct guest *g)
 			  "xl domid %s >/dev/null 2>&1 || exit 0; sleep 0.1; done; exit 1",
 			  g->name, g->name);
 }
-
