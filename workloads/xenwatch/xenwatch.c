@@ -246,10 +246,13 @@ static int counts(json_t *root, long *c, struct sbuf *err)
 	if (!json_is_array(errors))
 		return sb_fail(err, -EINVAL,
 			       "missing or invalid 'errors' in pvbench-xenwatch output");
-	json_array_foreach(errors, i, e) if (!json_is_string(e)) return sb_fail(
-	    err, -EINVAL,
-	    "invalid 'errors' in pvbench-xenwatch output (strings "
-	    "expected)");
+	json_array_foreach(errors, i, e)
+	{
+		if (!json_is_string(e))
+			return sb_fail(err, -EINVAL,
+				       "invalid 'errors' in pvbench-xenwatch output (strings "
+				       "expected)");
+	}
 	return 0;
 }
 
