@@ -25,6 +25,9 @@
 #include <xenstore.h>
 
 #include "../blkif_ring.h"
+#include "pvbench/guest_cli.h"
+
+#define PROG "pvbench-blkif"
 
 #define NDATA 32	       /* data pages granted writable to the backend */
 #define PG_LIVE (NDATA - 1)    /* page the liveness reads land in */
@@ -89,7 +92,7 @@ struct fuzz {
 /* main.c: messages, xenstore, connection and requests */
 
 /* "pvbench-blkif: <message>" on stderr, then exit 1. */
-void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+#define die(...) guest_die(PROG, __VA_ARGS__)
 /* Appends to the NUL-terminated buf of n bytes, "; " between parts. */
 void addf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The integer at dir/key, or dflt when absent or not a number. */

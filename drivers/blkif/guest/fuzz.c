@@ -123,7 +123,7 @@ void fuzz_run(struct fuzz *f)
 	char why[64], detail[200], h[2 * sizeof(r) + 1];
 
 	f->rng = f->seed;
-	fprintf(stderr, "pvbench-blkif: fuzz: seed %" PRIu64 ", %ld requests\n", f->seed, f->n);
+	guest_note(PROG, "fuzz: seed %" PRIu64 ", %ld requests", f->seed, f->n);
 	for (f->sent = 0; f->sent < f->n && G.rw.connected; f->sent++) {
 		unsigned st, b;
 

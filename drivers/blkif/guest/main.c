@@ -15,21 +15,8 @@
  * This file: options, xenstore, the xenbus connection and requests; the checks are
  * in checks.c, the fuzzer in fuzz.c, the TAP/JSON writers in output.c. */
 #include "blkif_guest.h"
-#include "pvbench/guest_cli.h"
 
 struct blkif_guest G;
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pvbench-blkif: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 static void usage(void)
 {
@@ -56,10 +43,7 @@ void addf(char *buf, size_t n, const char *fmt, ...)
 
 static long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	return guest_now_ns() / 1000000;
 }
 
 /* ---- xenstore ---- */
@@ -409,18 +393,17 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct fuzz *f)
 		}
 		i++;
 		if (!strcmp(k, "--vdev"))
-			o->vdev = guest_opt_long("pvbench-blkif", k, v, 0, 0x7fffffff);
+			o->vdev = guest_opt_long(PROG, k, v, 0, 0x7fffffff);
 		else if (!strcmp(k, "--ro-vdev"))
-			o->ro_vdev = guest_opt_long("pvbench-blkif", k, v, 0, 0x7fffffff);
+			o->ro_vdev = guest_opt_long(PROG, k, v, 0, 0x7fffffff);
 		else if (!strcmp(k, "--checks") && v)
 			o->glob = v;
 		else if (!strcmp(k, "--fuzz"))
-			f->n = guest_opt_long("pvbench-blkif", k, v, 0, 100000000);
+			f->n = guest_opt_long(PROG, k, v, 0, 100000000);
 		else if (!strcmp(k, "--seed"))
-			f->seed =
-			    (uint64_t)guest_opt_long("pvbench-blkif", k, v, 0, 0x7fffffffffffffffL);
+			f->seed = (uint64_t)guest_opt_long(PROG, k, v, 0, 0x7fffffffffffffffL);
 		else if (!strcmp(k, "--timeout"))
-			o->timeout = guest_opt_long("pvbench-blkif", k, v, 1, 3600);
+			o->timeout = guest_opt_long(PROG, k, v, 1, 3600);
 		else
 			usage();
 	}
@@ -447,9 +430,9 @@ int main(int argc, char **argv)
 			     : "/dev/xen/gntalloc",
 		    strerror(errno));
 	if (vbd_open(&G.rw, G.o.vdev) || vbd_connect(&G.rw))
-		fprintf(stderr, "pvbench-blkif: vbd %ld: %s\n", G.o.vdev, G.rw.why);
+		guest_note(PROG, "vbd %ld: %s", G.o.vdev, G.rw.why);
 	if (G.o.ro_vdev >= 0 && (vbd_open(&G.ro, G.o.ro_vdev) || vbd_connect(&G.ro)))
-		fprintf(stderr, "pvbench-blkif: vbd %ld: %s\n", G.o.ro_vdev, G.ro.why);
+		guest_note(PROG, "vbd %ld: %s", G.o.ro_vdev, G.ro.why);
 	for (int i = 0; i < BLKIF_CK_COUNT; i++) {
 		if (i == BLKIF_CK_CLOSE && f.n > 0)
 			fuzz_run(&f);
