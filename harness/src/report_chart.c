@@ -697,69 +697,6 @@ static bool is_rate_series(json_t *series)
 	return json_object_get(json_array_get(series, 0), "offered_rate") != NULL;
 }
 
-/* One data block per OK repetition with a series, one plot clause each, coloured by
- * variant, the legend naming each variant once. Returns the number of blocks. */
-static int interval_blocks(const struct report *r, struct ipoint *pts, struct rbuf *dat,
-			   struct rbuf *plot, const char *name, struct series_tally *t)
-{
-	char lab[80], cap[160];
-	int block = 0, color = 0;
-
-	for (size_t i = 0; i < r->nruns; i++)
-		for (size_t j = 0; j < r->runs[i].nvar; j++) {
-			const char *var = r->runs[i].var[j].name;
-			json_t *rr, *series;
-			size_t k, drawn = 0;
-
-			json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
-			{
-				const char *wl = rj_str(
-				    json_object_get(r->runs[i].root, "scenario"), "workload");
-				size_t n;
-
-				if (!rj_str(rr, "variant") || strcmp(rj_str(rr, "variant"), var) ||
-				    pvb_status_parse(rj_str(rr, "status")) != PVB_OK ||
-				    !(series = json_object_get(rr, "series")) || is_rate_series(series))
-					continue;
-				if (!json_is_array(series) ||
-				    json_array_size(series) > SERIES_MAX_POINTS ||
-				    json_array_size(series) > SERIES_MAX_TOTAL - t->points) {
-					t->reps_left_out++;
-					continue;
-				}
-				if (!(n = series_points(series, pts, &t->bad)))
-					continue;
-				for (size_t q = 0; q < n; q++) {
-					rb_printf(dat, "%.9g %.10g\n", pts[q].x, pts[q].y);
-					t->maxy = fmax(t->maxy, pts[q].y);
-				}
-				rb_puts(dat, "\n\n");
-				report_var_label(r, i, var, cap, sizeof(cap));
-				rb_printf(
-				    plot,
-				    "%s'%s.dat' index %d using 1:(column(2)/ys) with %s lw 1.5 "
-				    "pt 7 ps 0.6 lc rgb '%s' ",
-				    block ? ", " : "plot ", name, block,
-				    n <= 120 ? "linespoints" : "lines",
-				    gp_colors[color % ARRAY_SIZE(gp_colors)]);
-				if (drawn++)
-					rb_puts(plot, "notitle");
-				else
-					rb_printf(plot, "title '%s'",
-						  gp_label(lab, sizeof(lab), cap));
-				if (!t->reps)
-					t->workload = wl ? wl : "";
-				t->one_workload =
-				    !t->reps || (t->one_workload && wl && !strcmp(wl, t->workload));
-				t->reps++;
-				t->points += n;
-				block++;
-			}
-			color += drawn > 0;
-		}
-	return block;
-}
-
 static void interval_caption(char *cap, size_t len, const char *title, const struct series_tally *t)
 {
 	size_t off = snprintf(cap, len,
@@ -806,21 +743,40 @@ static size_t rate_points(json_t *series, struct ipoint *pts, size_t *bad)
 	return n;
 }
 
-static int chart_rates(struct report *r, struct rbuf *gp)
+/* One pass over the runs for a chart of series: the rate series (httperf) or the
+ * interval series (iperf3) of every OK repetition. */
+struct series_pass {
+	const char *name;   /* the chart's file name */
+	bool rates;	    /* rate series, else interval series */
+	struct ipoint *pts; /* room for SERIES_MAX_POINTS, allocated at first use */
+	struct rbuf dat, plot;
+	struct series_tally t;
+	double maxxy; /* largest x or y drawn */
+};
+
+static void series_pass_free(struct series_pass *p)
 {
-	const char *name = "reply-rate";
-	struct rbuf dat = { 0 }, plot = { 0 };
-	struct ipoint *pts = NULL;
-	size_t bad = 0, reps = 0;
-	double maxx = 0;
-	char lab[80], cap[512];
-	int block = 0, color = 0, rc = 0;
+	free(p->pts);
+	sb_free(&p->dat.sb);
+	sb_free(&p->plot.sb);
+}
+
+/* One data block per OK repetition with a series of the pass's kind, one plot
+ * clause each, coloured by variant, the legend naming each variant once. Returns the
+ * number of blocks, or -ENOMEM. */
+static int series_blocks(const struct report *r, struct series_pass *p)
+{
+	struct series_tally *t = &p->t;
+	char lab[80], cap[160];
+	int block = 0, color = 0;
 
 	for (size_t i = 0; i < r->nruns; i++)
 		for (size_t j = 0; j < r->runs[i].nvar; j++) {
 			const char *var = r->runs[i].var[j].name;
-			size_t k, drawn = 0;
+			const char *wl =
+			    rj_str(json_object_get(r->runs[i].root, "scenario"), "workload");
 			json_t *rr, *series;
+			size_t k, drawn = 0;
 
 			json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
 			{
@@ -828,107 +784,109 @@ static int chart_rates(struct report *r, struct rbuf *gp)
 
 				if (!rj_str(rr, "variant") || strcmp(rj_str(rr, "variant"), var) ||
 				    pvb_status_parse(rj_str(rr, "status")) != PVB_OK ||
-				    !json_is_array(series = json_object_get(rr, "series")) ||
-				    !is_rate_series(series) ||
-				    json_array_size(series) > SERIES_MAX_POINTS)
+				    !(series = json_object_get(rr, "series")) ||
+				    is_rate_series(series) != p->rates)
 					continue;
-				if (!pts && !(pts = malloc(SERIES_MAX_POINTS * sizeof(*pts))))
+				if (!json_is_array(series) ||
+				    json_array_size(series) > SERIES_MAX_POINTS ||
+				    (!p->rates &&
+				     json_array_size(series) > SERIES_MAX_TOTAL - t->points)) {
+					t->reps_left_out++;
+					continue;
+				}
+				if (!p->pts && !(p->pts = malloc(SERIES_MAX_POINTS * sizeof(*p->pts))))
 					return -ENOMEM;
-				if (!(n = rate_points(series, pts, &bad)))
+				n = p->rates ? rate_points(series, p->pts, &t->bad)
+					     : series_points(series, p->pts, &t->bad);
+				if (!n)
 					continue;
 				for (size_t q = 0; q < n; q++) {
-					rb_printf(&dat, "%.9g %.10g\n", pts[q].x, pts[q].y);
-					maxx = fmax(maxx, fmax(pts[q].x, pts[q].y));
+					rb_printf(&p->dat, "%.9g %.10g\n", p->pts[q].x, p->pts[q].y);
+					t->maxy = fmax(t->maxy, p->pts[q].y);
+					p->maxxy = fmax(p->maxxy, fmax(p->pts[q].x, p->pts[q].y));
 				}
-				rb_puts(&dat, "\n\n");
+				rb_puts(&p->dat, "\n\n");
 				report_var_label(r, i, var, cap, sizeof(cap));
-				rb_printf(&plot,
-					  "%s'%s.dat' index %d using 1:2 with linespoints lw 1.5 pt 7 "
-					  "ps 0.7 lc rgb '%s' ",
-					  block ? ", " : "plot ", name, block,
+				rb_printf(&p->plot,
+					  "%s'%s.dat' index %d using %s with %s lw 1.5 pt 7 ps %s "
+					  "lc rgb '%s' ",
+					  block ? ", " : "plot ", p->name, block,
+					  p->rates ? "1:2" : "1:(column(2)/ys)",
+					  p->rates || n <= 120 ? "linespoints" : "lines",
+					  p->rates ? "0.7" : "0.6",
 					  gp_colors[color % ARRAY_SIZE(gp_colors)]);
 				if (drawn++)
-					rb_puts(&plot, "notitle");
+					rb_puts(&p->plot, "notitle");
 				else
-					rb_printf(&plot, "title '%s'", gp_label(lab, sizeof(lab), cap));
+					rb_printf(&p->plot, "title '%s'",
+						  gp_label(lab, sizeof(lab), cap));
+				if (!t->reps)
+					t->workload = wl ? wl : "";
+				t->one_workload =
+				    !t->reps || (t->one_workload && wl && !strcmp(wl, t->workload));
+				t->reps++;
+				t->points += n;
 				block++;
-				reps++;
 			}
 			color += drawn > 0;
 		}
-	free(pts);
-	if (block && !plot.err && !dat.err && !(rc = write_dat(r, name, &dat))) {
-		gp_begin(gp, name, "Reply rate against offered request rate", "replies/s", 1);
+	return block;
+}
+
+static int chart_rates(struct report *r, struct rbuf *gp)
+{
+	struct series_pass p = { .name = "reply-rate", .rates = true };
+	char cap[512];
+	int block = series_blocks(r, &p), rc = block < 0 ? block : 0;
+
+	if (block > 0 && !p.plot.err && !p.dat.err && !(rc = write_dat(r, p.name, &p.dat))) {
+		gp_begin(gp, p.name, "Reply rate against offered request rate", "replies/s", 1);
 		rb_printf(gp,
 			  "set xlabel 'offered requests/s (httperf --rate x --num-calls)'\n"
 			  "set xrange [0:%.6g]\nset yrange [0:%.6g]\n%s, x with lines dt 2 lc rgb "
 			  "'#888888' title 'keeping up (reply rate = offered)'\n",
-			  maxx * 1.05, maxx * 1.05, plot.sb.buf);
-		gp_end(gp, name);
+			  p.maxxy * 1.05, p.maxxy * 1.05, p.plot.sb.buf);
+		gp_end(gp, p.name);
 		snprintf(cap, sizeof(cap),
 			 "Reply rate against offered request rate: httperf's average reply rate "
 			 "at each offered rate, one line per OK repetition (%zu), coloured by "
 			 "variant; the dashed line is reply rate = offered rate: points below it "
 			 "did not keep up%s",
-			 reps, bad ? " (malformed points left out)" : "");
-		rc = add_chart(r, CHART_RATES, name, cap);
+			 p.t.reps, p.t.bad ? " (malformed points left out)" : "");
+		rc = add_chart(r, CHART_RATES, p.name, cap);
 	}
-	sb_free(&dat.sb);
-	sb_free(&plot.sb);
+	series_pass_free(&p);
 	return rc;
-}
-
-static bool any_series(const struct report *r)
-{
-	for (size_t i = 0; i < r->nruns; i++) {
-		json_t *rr;
-		size_t k;
-
-		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
-		{
-			if (json_object_get(rr, "series"))
-				return true;
-		}
-	}
-	return false;
 }
 
 static int chart_intervals(struct report *r, struct rbuf *gp)
 {
-	const char *name = "throughput-intervals";
-	struct rbuf dat = {0}, plot = {0};
-	struct series_tally t = {0};
+	struct series_pass p = { .name = "throughput-intervals" };
+	struct series_tally *t = &p.t;
 	char title[128], wl[40], ylab[64], cap[512];
-	struct ipoint *pts = NULL;
 	double ys;
-	int blocks = 0, rc = 0;
+	int blocks = series_blocks(r, &p), rc = blocks < 0 ? blocks : 0;
 
-	if (any_series(r) && !(pts = malloc(SERIES_MAX_POINTS * sizeof(*pts))))
-		return -ENOMEM;
-	if (pts)
-		blocks = interval_blocks(r, pts, &dat, &plot, name, &t);
-	free(pts);
-	if (t.bad || t.reps_left_out)
+	if (blocks >= 0 && (t->bad || t->reps_left_out))
 		pvb_warn("interval chart: left out %zu malformed series intervals and %zu "
 			 "repetitions (series not an array, over %d intervals or over %d points "
 			 "in all)",
-			 t.bad, t.reps_left_out, SERIES_MAX_POINTS, SERIES_MAX_TOTAL);
-	if (blocks && !plot.err && !dat.err && !(rc = write_dat(r, name, &dat))) {
+			 t->bad, t->reps_left_out, SERIES_MAX_POINTS, SERIES_MAX_TOTAL);
+	if (blocks > 0 && !p.plot.err && !p.dat.err && !(rc = write_dat(r, p.name, &p.dat))) {
 		snprintf(title, sizeof(title), "Throughput per %s interval",
-			 t.one_workload && *t.workload ? gp_label(wl, sizeof(wl), t.workload)
-						       : "reporting");
-		ys = y_scale("bits/s", t.maxy, ylab, sizeof(ylab));
-		gp_begin(gp, name, title, ylab, ys);
+			 t->one_workload && *t->workload ? gp_label(wl, sizeof(wl), t->workload)
+							 : "reporting");
+		ys = y_scale("bits/s", t->maxy, ylab, sizeof(ylab));
+		gp_begin(gp, p.name, title, ylab, ys);
 		rb_printf(gp,
 			  "set xlabel 'seconds since the measured part began'\n"
 			  "set xrange [0:*]\nset yrange [0:*]\n%s\n",
-			  plot.sb.buf);
-		gp_end(gp, name);
-		interval_caption(cap, sizeof(cap), title, &t);
-		rc = add_chart(r, CHART_INTERVALS, name, cap);
+			  p.plot.sb.buf);
+		gp_end(gp, p.name);
+		interval_caption(cap, sizeof(cap), title, t);
+		rc = add_chart(r, CHART_INTERVALS, p.name, cap);
 	}
-	sb_free(&dat.sb);
-	sb_free(&plot.sb);
+	series_pass_free(&p);
 	return rc;
 }
 
