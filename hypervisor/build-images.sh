@@ -161,7 +161,7 @@ cp "$b/kernel/boot/vmlinuz-$kabi" "$b/vmlinuz"
 # setup_sects at 0x1f1, payload_offset at 0x248, payload_length at 0x24c).
 payload() { dd if="$1" iflag=skip_bytes,count_bytes skip="$2" count="$3" bs=1M status=none; }
 extract_vmlinux() { # extract_vmlinux BZIMAGE OUT
-	local setup off len magic want
+	local setup off len magic want dec
 	setup=$(od -An -tu1 -j $((0x1f1)) -N1 "$1" | tr -d ' ')
 	[ "$setup" = 0 ] && setup=4
 	off=$(( (setup + 1) * 512 + $(od -An -tu4 -j $((0x248)) -N4 "$1" | tr -d ' ') ))
@@ -171,11 +171,13 @@ extract_vmlinux() { # extract_vmlinux BZIMAGE OUT
 	# which the decompressors report as a truncated stream: check the size instead.
 	want=$(od -An -tu4 -j $((off + len - 4)) -N4 "$1" | tr -d ' ')
 	case $magic in
-	fd377a58) payload "$1" "$off" "$len" | { xz -dc 2>/dev/null || :; } >"$2" ;;
-	28b52ffd) payload "$1" "$off" "$len" | { zstd -dcq 2>/dev/null || :; } >"$2" ;;
-	1f8b*) payload "$1" "$off" "$len" | { gzip -dc 2>/dev/null || :; } >"$2" ;;
+	fd377a58) dec="xz -dc" ;;
+	28b52ffd) dec="zstd -dcq" ;;
+	1f8b*) dec="gzip -dc" ;;
 	*) die "unknown kernel payload compression (magic $magic) in $1" ;;
 	esac
+	# shellcheck disable=SC2086
+	payload "$1" "$off" "$len" | { $dec 2>/dev/null || :; } >"$2"
 	[ "$(stat -c %s "$2")" = "$want" ] ||
 		die "vmlinux from $1: $(stat -c %s "$2") bytes, the header says $want"
 	[ "$(od -An -c -N4 "$2" | tr -d ' ')" = '177ELF' ] || die "no ELF payload in $1"
@@ -243,23 +245,20 @@ fio_stubs="librbd.so.1 librados.so.2 libgfapi.so.0 libnbd.so.0 libibverbs.so.1
 # copy_closure ROOT FILE...: copies FILEs from the dom0 root into ROOT with every
 # shared library they need (resolved inside the dom0 root, the stubs first).
 copy_closure() {
-	local dest=$1 f lib; shift
+	local dest=$1 f lib from; shift
 	for f in "$@"; do
 		mkdir -p "$dest/$(dirname "$f")"
 		cp -L "$root/$f" "$dest/$f"
 		chroot "$root" env LD_LIBRARY_PATH=/pvbench-stubs/usr/lib/x86_64-linux-gnu \
 			ldd "$f" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' |
 			while read -r lib; do
+				from=$root
 				if [ "${lib#/pvbench-stubs/}" != "$lib" ]; then
-					lib=${lib#/pvbench-stubs}
-					[ -e "$dest$lib" ] && continue
-					mkdir -p "$dest$(dirname "$lib")"
-					cp "$root/pvbench-stubs$lib" "$dest$lib"
-					continue
+					lib=${lib#/pvbench-stubs} from=$root/pvbench-stubs
 				fi
 				[ -e "$dest$lib" ] && continue
 				mkdir -p "$dest$(dirname "$lib")"
-				cp -L "$root$lib" "$dest$lib"
+				cp -L "$from$lib" "$dest$lib"
 			done
 	done
 }
