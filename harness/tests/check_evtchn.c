@@ -287,13 +287,7 @@ END_TEST
 
 static void load(const char *ini)
 {
-	struct sbuf e = { 0 };
-
-	if (ini[0] == '[')
-		ck_assert_msg(!scenario_load_text("t.ini", ini, strlen(ini), &sc, &e), "%s", e.buf);
-	else
-		ck_assert_msg(!scenario_load(ini, &sc, &e), "%s", e.buf);
-	sb_free(&e);
+	test_load_scenario(ini, &sc);
 }
 
 static void serve_is(const char *variant, const char *want)

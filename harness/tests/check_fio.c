@@ -302,16 +302,15 @@ static struct scenario sc;
 
 static void cmdline_is(const char *file, const char *variant, bool quick, const char *want)
 {
-	struct sbuf out = { 0 }, e = { 0 };
+	struct sbuf out = { 0 };
 
-	ck_assert_msg(!scenario_load(file, &sc, &e), "%s", e.buf);
+	test_load_scenario(file, &sc);
 	ck_assert_int_eq(fio_build_cmdline(&sc, variant ? scenario_find_variant(&sc, variant) : NULL,
 					   quick, &out),
 			 0);
 	ck_assert_str_eq(out.buf, want);
 	scenario_free(&sc);
 	sb_free(&out);
-	sb_free(&e);
 }
 
 START_TEST(test_cmdline)
@@ -342,13 +341,13 @@ START_TEST(test_cmdline_fio_accepts)
 {
 	static const char *const files[] = { "smoke", "blk-mq", "blk-ring", "blk-persistent",
 					     "blk-indirect" };
-	struct sbuf out = { 0 }, e = { 0 };
+	struct sbuf out = { 0 };
 	char path[64];
 
 	if (system("command -v fio >/dev/null 2>&1"))
 		return;
 	snprintf(path, sizeof(path), "scenarios/%s.ini", files[_i]);
-	ck_assert_msg(!scenario_load(path, &sc, &e), "%s", e.buf);
+	test_load_scenario(path, &sc);
 	for (size_t v = 0; v < sc.n_variants; v++) {
 		sb_reset(&out);
 		ck_assert_int_eq(fio_build_cmdline(&sc, &sc.variants[v], v & 1, &out), 0);
@@ -357,7 +356,6 @@ START_TEST(test_cmdline_fio_accepts)
 	}
 	scenario_free(&sc);
 	sb_free(&out);
-	sb_free(&e);
 }
 END_TEST
 

@@ -717,21 +717,18 @@ END_TEST
 
 static void load(const char *ini)
 {
-	struct sbuf e = { 0 };
-
 	scenario_free(&sc);
-	ck_assert_msg(!scenario_load_text("t.ini", ini, strlen(ini), &sc, &e), "%s", e.buf);
-	sb_free(&e);
+	test_load_scenario(ini, &sc);
 }
 
 /* commands.tsv: transcript, variant, quick, server, the command that produced it. */
 START_TEST(test_cmdline_recorded)
 {
-	struct sbuf e = { 0 }, out = { 0 };
+	struct sbuf out = { 0 };
 	char *tsv = data("commands.tsv", NULL), *save = NULL, *line;
 	int n = 0;
 
-	ck_assert_msg(!scenario_load(DATA "sweeps.ini", &sc, &e), "%s", e.buf);
+	test_load_scenario(DATA "sweeps.ini", &sc);
 	for (line = strtok_r(tsv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[5], *s2 = NULL;
 		const struct variant *v;
@@ -749,7 +746,6 @@ START_TEST(test_cmdline_recorded)
 	}
 	ck_assert_int_eq(n, 6);
 	free(tsv);
-	sb_free(&e);
 	sb_free(&out);
 }
 END_TEST

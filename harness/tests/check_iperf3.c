@@ -555,9 +555,9 @@ static struct scenario sc;
 
 static void cmdline_is(const char *file, const char *variant, bool quick, const char *want)
 {
-	struct sbuf out = { 0 }, e = { 0 };
+	struct sbuf out = { 0 };
 
-	ck_assert_msg(!scenario_load(file, &sc, &e), "%s", e.buf);
+	test_load_scenario(file, &sc);
 	ck_assert_int_eq(iperf3_build_cmdline(&sc, variant ? scenario_find_variant(&sc, variant)
 							   : NULL,
 					      quick, "10.0.0.2", &out),
@@ -565,19 +565,11 @@ static void cmdline_is(const char *file, const char *variant, bool quick, const 
 	ck_assert_str_eq(out.buf, want);
 	scenario_free(&sc);
 	sb_free(&out);
-	sb_free(&e);
 }
 
 static void cmdline_text_is(const char *ini, bool quick, const char *want)
 {
-	struct sbuf out = { 0 }, e = { 0 };
-
-	ck_assert_msg(!scenario_load_text("t.ini", ini, strlen(ini), &sc, &e), "%s", e.buf);
-	ck_assert_int_eq(iperf3_build_cmdline(&sc, NULL, quick, "10.0.0.2", &out), 0);
-	ck_assert_str_eq(out.buf, want);
-	scenario_free(&sc);
-	sb_free(&out);
-	sb_free(&e);
+	cmdline_is(ini, NULL, quick, want);
 }
 
 START_TEST(test_cmdline)
@@ -679,14 +671,14 @@ END_TEST
  * and no JSON (-EINVAL). */
 START_TEST(test_cmdline_iperf3_accepts)
 {
-	struct sbuf cmd = { 0 }, e = { 0 };
+	struct sbuf cmd = { 0 };
 	char buf[4096];
 	FILE *p;
 	size_t n;
 
 	if (system("command -v iperf3 >/dev/null 2>&1"))
 		return;
-	ck_assert_msg(!scenario_load(SCEN "good/iperf3.ini", &sc, &e), "%s", e.buf);
+	test_load_scenario(SCEN "good/iperf3.ini", &sc);
 	for (size_t v = 0; v < 2 * sc.n_variants; v++) {
 		sb_reset(&cmd);
 		ck_assert_int_eq(iperf3_build_cmdline(&sc, &sc.variants[v / 2], v & 1, "127.0.0.1",
@@ -706,7 +698,6 @@ START_TEST(test_cmdline_iperf3_accepts)
 	}
 	scenario_free(&sc);
 	sb_free(&cmd);
-	sb_free(&e);
 }
 END_TEST
 

@@ -447,10 +447,7 @@ END_TEST
 
 static void load(const char *ini)
 {
-	struct sbuf e = {0};
-
-	ck_assert_msg(!scenario_load_text("t.ini", ini, strlen(ini), &sc, &e), "%s", e.buf);
-	sb_free(&e);
+	test_load_scenario(ini, &sc);
 }
 
 static void cmd_is(const char *variant, bool quick, const char *want)

@@ -1,13 +1,14 @@
 /* testutil.h: fixtures shared by the Check tests in harness/tests: reading a recorded
  * data file, looking a metric up, and the state a parser test sets up and tears down
  * around each test (the metric set the parser fills, the error line it writes, the
- * data text it parses). Header-only: every test binary is one check_<module>.c linked
+ * data text it parses), loading a scenario. Header-only: every test binary is one check_<module>.c linked
  * with libpvbench.a. Data paths are relative to the repository root, where the tests
  * run. */
 #ifndef PVBENCH_TESTUTIL_H
 #define PVBENCH_TESTUTIL_H
 
 #include "pvbench/metrics.h"
+#include "pvbench/scenario.h"
 #include "pvbench/util.h"
 
 #include <check.h>
@@ -37,6 +38,19 @@ static inline double test_metric(const struct metric_set *ms, const char *name)
 
 	ck_assert_msg(m, "no metric '%s'", name);
 	return m->value;
+}
+
+/* Loads scenario sc from ini: the text itself (named t.ini) when it starts with '[',
+ * else the file at that path; fails the running test with the loader's message. */
+static inline void test_load_scenario(const char *ini, struct scenario *sc)
+{
+	struct sbuf e = { 0 };
+
+	if (ini[0] == '[')
+		ck_assert_msg(!scenario_load_text("t.ini", ini, strlen(ini), sc, &e), "%s", e.buf);
+	else
+		ck_assert_msg(!scenario_load(ini, sc, &e), "%s", e.buf);
+	sb_free(&e);
 }
 
 /* Empties ms and fills it with n metrics m0, m1, ... (value i), for the tests of a set
