@@ -1,6 +1,6 @@
 /* conform_int.h: helpers private to the conformance rule engine, shared by
- * conform_xs.c, conform_rules.c, conform_states.c and conform_leaks.c: the parsers'
- * error line, decimal parsing, xenbus state names, and adding a PASS/FAIL or SKIP
+ * conform_xs.c, conform_rules.c, conform_states.c, conform_leaks.c and
+ * conform_output.c: growing an array, the parsers' error line, decimal parsing, xenbus state names, and adding a PASS/FAIL or SKIP
  * result. Not part of pvbench/conform.h. */
 #ifndef PVBENCH_CONFORM_INT_H
 #define PVBENCH_CONFORM_INT_H
@@ -12,6 +12,22 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+/* Room for one more element in array v of n used, *cap allocated elements of size
+ * bytes, doubling from first: v itself when it has room, else v reallocated (*cap
+ * updated), or NULL (v unchanged and still allocated) when memory ran out. */
+static inline void *grow_one(void *v, size_t n, size_t *cap, size_t size, size_t first)
+{
+	size_t c = *cap ? 2 * *cap : first;
+
+	if (n < *cap)
+		return v;
+	v = realloc(v, c * size);
+	if (v)
+		*cap = c;
+	return v;
+}
 
 /* Replaces err's text (when err is not NULL) with the message, cut to 255 bytes, for
  * the parsers' "line N: ..." errors; always returns -EINVAL. */

@@ -1,7 +1,7 @@
 /* conform_output.c: the result list of `pvbench conform` and its three writers: TAP
  * 13 (the default), JSON (schema "pvbench-conform/1") and a one-screen summary. The
  * checks themselves are in conform_rules.c, conform_states.c and conform_leaks.c. */
-#include "pvbench/conform.h"
+#include "conform_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -20,17 +20,11 @@ int conform_add(struct conform_results *r, const char *name, const char *subject
 	struct conform_result *c;
 	va_list ap;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 32;
-		struct conform_result *v = realloc(r->v, cap * sizeof(*v));
-
-		if (!v) {
-			r->oom = true;
-			return -ENOMEM;
-		}
-		r->v = v;
-		r->cap = cap;
+	if (!(c = grow_one(r->v, r->n, &r->cap, sizeof(*c), 32))) {
+		r->oom = true;
+		return -ENOMEM;
 	}
+	r->v = c;
 	c = &r->v[r->n++];
 	memset(c, 0, sizeof(*c));
 	copy_field(c->name, sizeof(c->name), name);

@@ -60,15 +60,9 @@ static int state_line(const char *p, const char *eol, int line, struct state_log
 		return set_err(err, "line %d: time goes backwards", line);
 	if (f[1][0] != '/' || strlen(f[1]) >= sizeof(e->path))
 		return set_err(err, "line %d: bad path '%.64s'", line, f[1]);
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? 2 * out->cap : 64;
-		struct state_event *v = realloc(out->ev, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		out->ev = v;
-		out->cap = cap;
-	}
+	if (!(e = grow_one(out->ev, out->n, &out->cap, sizeof(*e), 64)))
+		return -ENOMEM;
+	out->ev = e;
 	e = &out->ev[out->n++];
 	e->t = t;
 	snprintf(e->path, sizeof(e->path), "%s", f[1]);

@@ -99,15 +99,11 @@ bad:
 
 static int xs_add(struct xs_dir *d, const char *key, size_t klen, char *value)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 32;
-		struct xs_entry *e = realloc(d->e, cap * sizeof(*e));
+	struct xs_entry *e = grow_one(d->e, d->n, &d->cap, sizeof(*e), 32);
 
-		if (!e)
-			return -ENOMEM;
-		d->e = e;
-		d->cap = cap;
-	}
+	if (!e)
+		return -ENOMEM;
+	d->e = e;
 	d->e[d->n].key = strndup(key, klen);
 	if (!d->e[d->n].key)
 		return -ENOMEM;
