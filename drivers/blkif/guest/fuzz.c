@@ -133,12 +133,12 @@ void fuzz_run(struct fuzz *f)
 		for (b = 0; b < 5; b++)
 			if (st & (1u << b))
 				f->st[b]++;
-		hex(&r, sizeof(r), h, sizeof(h));
 		if (st == BLKIF_ST_OKAY && f->accepted++ < 3)
 			snprintf(f->accepted_ex[f->accepted - 1], sizeof(f->accepted_ex[0]),
 				 "request %ld (%s) answered OKAY", f->sent, why);
 		if (st == BLKIF_ST_NONE || !alive(&G.rw, detail, sizeof(detail))) {
 			f->hang = true;
+			hex(&r, sizeof(r), h, sizeof(h));
 			snprintf(f->hang_detail, sizeof(f->hang_detail),
 				 "seed %" PRIu64 " request %ld (%s): %s; request bytes %s", f->seed,
 				 f->sent, why, detail, h);
