@@ -74,7 +74,7 @@ verify_images() {
 	local m=$out/manifest.json name file size sum
 	[ -f "$m" ] || return 10
 	jq -e . "$m" >/dev/null 2>&1 || return 11
-	for name in xen vmlinuz domU_kernel dom0 domU domU_raw; do
+	for name in xen vmlinuz domU_kernel dom0 domU domU_raw tiny; do
 		file=$(jq -r ".images.$name.file // empty" "$m")
 		size=$(jq -r ".images.$name.bytes // empty" "$m")
 		sum=$(jq -r ".images.$name.sha256 // empty" "$m")
@@ -342,12 +342,14 @@ for p in "fio --version" "iperf3 --version" "httperf --version" "nginx -v" "xl h
 done
 
 # --- 6. domU image ----------------------------
-mkcpio() { # mkcpio DIR OUT [raw]: newc cpio with /dev/console, zstd-compressed
+mkcpio() { # mkcpio DIR OUT [raw|raw-only]: newc cpio with /dev/console, zstd-compressed
+	# (raw: the uncompressed one too, as OUT without .zst; raw-only: only that, as OUT)
 	local dir=$1 outf=$2
 	mkdir -p "$dir/dev"
 	[ -e "$dir/dev/console" ] || mknod -m 600 "$dir/dev/console" c 5 1
 	(cd "$dir" && find . -print0 | sort -z |
 		cpio --null -o -H newc --quiet --reproducible) >"$outf.raw"
+	if [ "${3:-}" = raw-only ]; then mv "$outf.raw" "$outf"; return; fi
 	zstd -q -T0 -12 <"$outf.raw" >"$outf"
 	if [ "${3:-}" = raw ]; then mv "$outf.raw" "${outf%.zst}"; else rm -f "$outf.raw"; fi
 }
@@ -358,7 +360,7 @@ mkdir -p "$troot"/{bin,proc,sys,dev}
 cp "$root/bin/busybox" "$troot/bin/busybox"
 ln -s busybox "$troot/bin/sh"
 install -m 0755 "$here/tiny-init" "$troot/init"
-mkcpio "$troot" "$b/tiny.cpio.zst" raw
+mkcpio "$troot" "$b/tiny.cpio" raw-only
 progress 6 "pack domU initramfs"
 # The domU boots from the uncompressed cpio: under TCG, decompressing in the guest
 # costs far more than copying (measured: the zstd image took ~30 s to unpack).
