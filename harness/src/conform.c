@@ -176,6 +176,15 @@ static int dump_dir(struct machine *m, const char *path, const char *save_dir, c
 	return rc ? -EIO : 0;
 }
 
+/* A device's two xenstore directories: the domU's device/<type>/<id> (frontend)
+ * and dom0's backend/<type>/<domid>/<id>. */
+static void device_dirs(int domid, const char *type, const char *id, char front[160],
+			char back[160])
+{
+	snprintf(front, 160, "/local/domain/%d/device/%s/%s", domid, type, id);
+	snprintf(back, 160, "/local/domain/0/backend/%s/%d/%s", type, domid, id);
+}
+
 int conform_device_check(struct machine *m, int domid, const char *type, const char *id,
 			 const char *save_dir, struct conform_results *r)
 {
@@ -185,8 +194,7 @@ int conform_device_check(struct machine *m, int domid, const char *type, const c
 
 	if (strcmp(type, "vbd") && strcmp(type, "vif"))
 		return -EINVAL;
-	snprintf(front, sizeof(front), "/local/domain/%d/device/%s/%s", domid, type, id);
-	snprintf(back, sizeof(back), "/local/domain/0/backend/%s/%d/%s", type, domid, id);
+	device_dirs(domid, type, id, front, back);
 	snprintf(dev, sizeof(dev), "%s/%s", type, id);
 	snprintf(f1, sizeof(f1), "xenstore-%s-%s-frontend.txt", type, id);
 	snprintf(f2, sizeof(f2), "xenstore-%s-%s-backend.txt", type, id);
@@ -212,22 +220,20 @@ static void check_device(struct conform_state *st, const char *type, const char 
 static int wait_device(struct conform_state *st, const char *type, const char *id, int want,
 		       double timeout_s)
 {
-	char front[160], back[160];
+	char front[160], back[160], done[400];
 
-	snprintf(front, sizeof(front), "/local/domain/%d/device/%s/%s", st->domid, type, id);
-	snprintf(back, sizeof(back), "/local/domain/0/backend/%s/%d/%s", type, st->domid, id);
+	device_dirs(st->domid, type, id, front, back);
 	if (want < 0)
-		return machine_sh(&st->m, 0, timeout_s + 5, NULL,
-				  "i=0; while xenstore-exists %s || xenstore-exists %s; do "
-				  "[ $i -ge %d ] && exit 1; sleep 0.2; i=$((i+1)); done",
-				  front, back, (int)(timeout_s * 5))
-			   ? -ETIMEDOUT
-			   : 0;
+		snprintf(done, sizeof(done), "! xenstore-exists %s && ! xenstore-exists %s", front,
+			 back);
+	else
+		snprintf(done, sizeof(done),
+			 "[ \"$(xenstore-read %s/state 2>/dev/null)\" = %d ] && "
+			 "[ \"$(xenstore-read %s/state 2>/dev/null)\" = %d ]",
+			 front, want, back, want);
 	return machine_sh(&st->m, 0, timeout_s + 5, NULL,
-			  "i=0; until [ \"$(xenstore-read %s/state 2>/dev/null)\" = %d ] && "
-			  "[ \"$(xenstore-read %s/state 2>/dev/null)\" = %d ]; do "
-			  "[ $i -ge %d ] && exit 1; sleep 0.2; i=$((i+1)); done",
-			  front, want, back, want, (int)(timeout_s * 5))
+			  "i=0; until %s; do [ $i -ge %d ] && exit 1; sleep 0.2; i=$((i+1)); done",
+			  done, (int)(timeout_s * 5))
 		   ? -ETIMEDOUT
 		   : 0;
 }
@@ -309,10 +315,8 @@ static void hotplug_checks(struct conform_state *st)
 	char prefix[64];
 	bool vbd_up, vif_up;
 
-	snprintf(dirs[0], sizeof(dirs[0]), "/local/domain/%d/device/vbd/51728", st->domid);
-	snprintf(dirs[1], sizeof(dirs[1]), "/local/domain/0/backend/vbd/%d/51728", st->domid);
-	snprintf(dirs[2], sizeof(dirs[2]), "/local/domain/%d/device/vif/1", st->domid);
-	snprintf(dirs[3], sizeof(dirs[3]), "/local/domain/0/backend/vif/%d/1", st->domid);
+	device_dirs(st->domid, "vbd", "51728", dirs[0], dirs[1]);
+	device_dirs(st->domid, "vif", "1", dirs[2], dirs[3]);
 	leak_sample(st, "xen-dumps-before.txt", &before);
 	if (watch_start(st, dirs, 4))
 		step_failed(st, "xenbus.watch", "dom0", "cannot start xenstore-watch in dom0");
