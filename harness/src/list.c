@@ -3,45 +3,16 @@
  * as text or as Markdown; `list --keys --format md` is scenarios/README.md. */
 #define _GNU_SOURCE /* asprintf */
 #include "pvbench/commands.h"
+#include "pvbench/metrics.h"
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
 #include "pvbench/util.h"
-
-#include "../../workloads/fio/fio.h"
-#include "../../workloads/evtchn/evtchn.h"
-#include "../../workloads/httperf/httperf.h"
-#include "../../workloads/iperf3/iperf3.h"
-#include "../../workloads/xenwatch/xenwatch.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct workload_doc {
-	const char *name;
-	const char *doc;
-	const struct metric_meta *metrics;
-	const size_t *n_metrics;
-} workload_docs[] = {
-	{ "fio", "fio in the domU on the whole PV disk " FIO_DEVICE ", JSON output",
-	  fio_metrics, &fio_n_metrics },
-	{ "iperf3", "iperf3 between dom0 (client) and the domU (server, iperf3 -s) over the PV "
-		    "network (netfront, netback, xenbr0), JSON output",
-	  iperf3_metrics, &iperf3_n_metrics },
-	{ "evtchn", "event-channel ping-pong: pvbench-evtchn ping in dom0 notifies, pvbench-evtchn "
-		    "serve in the domU echoes; round-trip times, JSON output",
-	  evtchn_metrics, &evtchn_n_metrics },
-	{ "httperf", "nginx in the domU serves a static file, httperf in dom0 sweeps offered "
-		     "connection rates over the PV network; reply rate, latency, errors per "
-		     "rate, the saturation rate; text output",
-	  httperf_metrics, &httperf_n_metrics },
-	{ "xenwatch", "pvbench-xenwatch in dom0: latency of xenstore watch events through "
-		      "/dev/xen/xenbus (Linux's xenwatch thread) while N tiny domUs are created "
-		      "and destroyed in a loop; no measured domU; JSON output",
-	  xenwatch_metrics, &xenwatch_n_metrics },
-};
 
 struct list_opts {
 	bool scenarios, workloads, keys, md;
@@ -154,8 +125,9 @@ static int list_scenarios(FILE *f, const char *dir, bool md)
 
 static void list_workloads(FILE *f, bool md)
 {
-	for (size_t w = 0; w < ARRAY_SIZE(workload_docs); w++) {
-		const struct workload_doc *wd = &workload_docs[w];
+	const struct workload_info *wd;
+
+	for (size_t w = 0; (wd = scenario_workload_info(w)); w++) {
 
 		if (md)
 			fprintf(f, "### %s\n\n%s.\n\n| metric | unit | better | meaning |\n"

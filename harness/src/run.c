@@ -59,12 +59,11 @@ static const char *const evtchn_evidence[] = {
 };
 
 struct run_state;
-/* A workload the runner can drive: its metric table, the evidence it records by
- * default, and one measurement (fills metrics/raw of the run; returns the status). */
+/* A workload the runner can drive (its metric table: scenario_workload_find()): the
+ * evidence it records by default, and one measurement (fills metrics/raw of the run;
+ * returns the status). */
 struct workload {
 	const char *name;
-	const struct metric_meta *metrics;
-	const size_t *n_metrics;
 	const char *const *evidence;
 	struct {
 		bool domu;	/* grep the domU's kernel log, else dom0's */
@@ -170,12 +169,13 @@ static json_t *environment_json(struct run_state *st)
 
 static json_t *metrics_meta_json(const struct workload *wl)
 {
+	const struct workload_info *wi = scenario_workload_find(wl->name);
 	json_t *o = json_object();
 
-	for (size_t i = 0; i < *wl->n_metrics; i++)
-		json_object_set_new(o, wl->metrics[i].name,
-				    json_pack("{s:s, s:s}", "unit", wl->metrics[i].unit, "better",
-					      wl->metrics[i].better == METRIC_HIGHER ? "higher"
+	for (size_t i = 0; wi && i < *wi->n_metrics; i++)
+		json_object_set_new(o, wi->metrics[i].name,
+				    json_pack("{s:s, s:s}", "unit", wi->metrics[i].unit, "better",
+					      wi->metrics[i].better == METRIC_HIGHER ? "higher"
 											: "lower"));
 	return o;
 }
@@ -774,15 +774,15 @@ static const char *run_xenwatch(struct run_state *st, const struct variant *v,
 }
 
 static const struct workload workloads[] = {
-	{ "evtchn", evtchn_metrics, &evtchn_n_metrics, evtchn_evidence,
+	{ "evtchn", evtchn_evidence,
 	  { { true, "Using (FIFO-based|2-level) ABI" }, { false, NULL } }, run_evtchn, false },
-	{ "fio", fio_metrics, &fio_n_metrics, blk_evidence,
+	{ "fio", blk_evidence,
 	  { { false, "xen-blkback: backend/vbd/%d/" }, { true, "blkfront: xvda" } }, run_fio, false },
-	{ "httperf", httperf_metrics, &httperf_n_metrics, net_evidence,
+	{ "httperf", net_evidence,
 	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_httperf, false },
-	{ "iperf3", iperf3_metrics, &iperf3_n_metrics, net_evidence,
+	{ "iperf3", net_evidence,
 	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_iperf3, false },
-	{ "xenwatch", xenwatch_metrics, &xenwatch_n_metrics, no_evidence,
+	{ "xenwatch", no_evidence,
 	  { { false, NULL }, { false, NULL } }, run_xenwatch, true },
 };
 

@@ -3,7 +3,11 @@
  * `pvbench list --keys` and scenarios/README.md), lookups in them, and the
  * cross-key rules every variant must keep. */
 #include "pvbench/scenario.h"
+#include "../../workloads/evtchn/evtchn.h"
+#include "../../workloads/fio/fio.h"
 #include "../../workloads/httperf/httperf.h"
+#include "../../workloads/iperf3/iperf3.h"
+#include "../../workloads/xenwatch/xenwatch.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -97,17 +101,24 @@ static const struct scenario_key keys[] = {
 };
 
 
-/* Workloads and their [workload] key tables (workloads/<name>/). */
-static const struct {
-	const char *name;
-	const struct scenario_key *keys;
-	const size_t *n;
-} workloads[] = {
-	{ "fio", fio_keys, &fio_n_keys },
-	{ "iperf3", iperf3_keys, &iperf3_n_keys },
-	{ "evtchn", evtchn_keys, &evtchn_n_keys },
-	{ "httperf", httperf_keys, &httperf_n_keys },
-	{ "xenwatch", xenwatch_keys, &xenwatch_n_keys },
+/* Workloads: their [workload] keys and metric tables (workloads/<name>/). */
+static const struct workload_info workloads[] = {
+	{ "fio", "fio in the domU on the whole PV disk " FIO_DEVICE ", JSON output", fio_keys,
+	  &fio_n_keys, fio_metrics, &fio_n_metrics },
+	{ "iperf3", "iperf3 between dom0 (client) and the domU (server, iperf3 -s) over the PV "
+		    "network (netfront, netback, xenbr0), JSON output",
+	  iperf3_keys, &iperf3_n_keys, iperf3_metrics, &iperf3_n_metrics },
+	{ "evtchn", "event-channel ping-pong: pvbench-evtchn ping in dom0 notifies, pvbench-evtchn "
+		    "serve in the domU echoes; round-trip times, JSON output",
+	  evtchn_keys, &evtchn_n_keys, evtchn_metrics, &evtchn_n_metrics },
+	{ "httperf", "nginx in the domU serves a static file, httperf in dom0 sweeps offered "
+		     "connection rates over the PV network; reply rate, latency, errors per "
+		     "rate, the saturation rate; text output",
+	  httperf_keys, &httperf_n_keys, httperf_metrics, &httperf_n_metrics },
+	{ "xenwatch", "pvbench-xenwatch in dom0: latency of xenstore watch events through "
+		      "/dev/xen/xenbus (Linux's xenwatch thread) while N tiny domUs are created "
+		      "and destroyed in a loop; no measured domU; JSON output",
+	  xenwatch_keys, &xenwatch_n_keys, xenwatch_metrics, &xenwatch_n_metrics },
 };
 
 /* Module parameters a variant may set. Sources: Linux 6.1 drivers (xen-facts B). */
@@ -254,7 +265,7 @@ size_t scenario_n_keys(void)
 	size_t n = ARRAY_SIZE(keys);
 
 	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
-		n += *workloads[i].n;
+		n += *workloads[i].n_keys;
 	return n;
 }
 
@@ -264,9 +275,9 @@ const struct scenario_key *scenario_key_at(size_t i)
 		return &keys[i];
 	i -= ARRAY_SIZE(keys);
 	for (size_t w = 0; w < ARRAY_SIZE(workloads); w++) {
-		if (i < *workloads[w].n)
+		if (i < *workloads[w].n_keys)
 			return &workloads[w].keys[i];
-		i -= *workloads[w].n;
+		i -= *workloads[w].n_keys;
 	}
 	return NULL;
 }
@@ -291,6 +302,19 @@ const struct scenario_key *scenario_key_find(const char *section, const char *na
 const char *scenario_workload_at(size_t i)
 {
 	return i < ARRAY_SIZE(workloads) ? workloads[i].name : NULL;
+}
+
+const struct workload_info *scenario_workload_info(size_t i)
+{
+	return i < ARRAY_SIZE(workloads) ? &workloads[i] : NULL;
+}
+
+const struct workload_info *scenario_workload_find(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(workloads); i++)
+		if (!strcmp(workloads[i].name, name))
+			return &workloads[i];
+	return NULL;
 }
 
 const struct module_param *scenario_module_param(const char *module, const char *param,

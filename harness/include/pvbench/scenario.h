@@ -282,6 +282,21 @@ const struct module_param *scenario_module_params(size_t *n);
 const struct evidence_name *scenario_evidence_names(size_t *n);
 /* Workload names in the order they are registered; NULL past the end. */
 const char *scenario_workload_at(size_t i);
+
+struct metric_meta; /* pvbench/metrics.h */
+/* A workload pvbench knows (workloads/<name>/): one sentence for `pvbench list`,
+ * its [workload] keys and the metrics its output parser produces. */
+struct workload_info {
+	const char *name, *doc;
+	const struct scenario_key *keys;
+	const size_t *n_keys;
+	const struct metric_meta *metrics;
+	const size_t *n_metrics;
+};
+/* The i-th registered workload (order of scenario_workload_at()), NULL past the end. */
+const struct workload_info *scenario_workload_info(size_t i);
+/* The workload called name, or NULL. */
+const struct workload_info *scenario_workload_find(const char *name);
 /* Cross-key rules checked after loading, one sentence each; NULL past the end. */
 const char *scenario_rule(size_t i);
 const char *scenario_type_name(enum scenario_type t);
