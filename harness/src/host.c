@@ -45,7 +45,7 @@ int host_prepare(const struct host_opts *o, struct host_env *env)
 		return rc;
 	}
 	snprintf(env->cpu, sizeof(env->cpu), "%s",
-		 env->accel == ACCEL_KVM ? "host" : "qemu64,+svm,+npt");
+		 env->accel == ACCEL_KVM ? "host" : QEMU_CPU_TCG);
 	snprintf(dir, sizeof(dir), "%s/build/images", pvb_project_root());
 	rc = images_load(o->images_dir ? o->images_dir : dir, &env->images, err, sizeof(err));
 	if (rc) {

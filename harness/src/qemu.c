@@ -128,7 +128,7 @@ int qemu_build_argv(const struct qemu_cfg *c, char ***argv_out)
 	push(&v, &n, "-accel");
 	push(&v, &n, c->accel == ACCEL_KVM ? "kvm" : "tcg,thread=multi");
 	push(&v, &n, "-cpu");
-	push(&v, &n, c->cpu ? c->cpu : c->accel == ACCEL_KVM ? "host" : "qemu64,+svm,+npt");
+	push(&v, &n, c->cpu ? c->cpu : c->accel == ACCEL_KVM ? "host" : QEMU_CPU_TCG);
 	push(&v, &n, "-m");
 	snprintf(num, sizeof(num), "%d", c->mem_mib);
 	push(&v, &n, num);

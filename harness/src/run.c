@@ -717,9 +717,11 @@ out:
 	return status;
 }
 
-/* httperf in dom0 against nginx in the domU (started by the domU's init), one
- * httperf per offered rate (workloads/httperf/). One request first: a server that
- * does not answer is an error that says so, not a sweep of zeros. */
+/* httperf in dom0 against nginx in the domU (started by the domU's init, in the
+ * background), one httperf per offered rate (workloads/httperf/). One request
+ * first, retried while the connection is refused (nginx still starting; up to 10
+ * tries 0.5 s apart): a server that does not answer is an error that says so, not
+ * a sweep of zeros. */
 static const char *run_httperf(struct run_state *st, const struct variant *v,
 			       const struct plan_step *s, json_t *run)
 {
@@ -728,8 +730,10 @@ static const char *run_httperf(struct run_state *st, const struct variant *v,
 	const char *status = "FAIL";
 
 	if (machine_sh(&st->m, 0, 30, &out,
-		       "exec 2>&1; o=$(httperf --server %s --port %ld --uri /%s.bin --num-conns 1 "
-		       "--timeout 10); echo \"$o\" | grep -q 'Reply status: 1xx=0 2xx=1 ' || "
+		       "exec 2>&1; for i in 1 2 3 4 5 6 7 8 9 10; do o=$(httperf --server %s "
+		       "--port %ld --uri /%s.bin --num-conns 1 --timeout 10); echo \"$o\" | "
+		       "grep -q 'Errors: .* connrefused 1 ' || break; sleep 0.5; done; "
+		       "echo \"$o\" | grep -q 'Reply status: 1xx=0 2xx=1 ' || "
 		       "{ echo \"no 2xx reply to GET /%s.bin:\"; echo \"$o\" | grep -E "
 		       "'^(Reply status|Errors)'; exit 1; }",
 		       st->cur->ip, get_long(st, v, "workload", "port", 80), file, file)) {

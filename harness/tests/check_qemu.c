@@ -34,7 +34,7 @@ START_TEST(test_argv_tcg)
 	i = argv_find(v, "-accel");
 	ck_assert_str_eq(v[i + 1], "tcg,thread=multi");
 	i = argv_find(v, "-cpu");
-	ck_assert_str_eq(v[i + 1], "qemu64,+svm,+npt");
+	ck_assert_str_eq(v[i + 1], "qemu64,+svm,+npt,+rdrand");
 	i = argv_find(v, "-m");
 	ck_assert_str_eq(v[i + 1], "3072");
 	i = argv_find(v, "-kernel");
