@@ -36,9 +36,9 @@ enum verdict compare_verdict(enum metric_better better, double p_adj, double lo,
 	bool up = lo > 0, down = hi < 0;
 
 	if (p_adj < o->alpha && (up || down)) {
-		if (better == BETTER_UNKNOWN)
+		if (better == METRIC_BETTER_UNKNOWN)
 			return V_INCONCLUSIVE;
-		return up == (better == BETTER_HIGHER) ? V_BETTER : V_WORSE;
+		return up == (better == METRIC_HIGHER) ? V_BETTER : V_WORSE;
 	}
 	if (lo >= -o->band && hi <= o->band)
 		return V_NO_CHANGE;
@@ -81,7 +81,7 @@ static enum verdict metric_verdict(struct cmp_metric *m, const struct cmp_opts *
 {
 	enum verdict v;
 
-	if (m->meta.better == BETTER_UNKNOWN)
+	if (m->meta.better == METRIC_BETTER_UNKNOWN)
 		m->notes |= NOTE_NO_DIRECTION;
 	if (m->notes & NOTE_NO_RATIO) {
 		/* Only a clear shift away from 0 can be judged without a ratio. */

@@ -186,7 +186,7 @@ static void points_rows(struct rbuf *dat, double x, const struct pvb_series *s)
 static const char *metric_title(const struct report *r, const char *metric, char *buf, size_t len,
 				const char **unit)
 {
-	struct metric_meta m = {"", BETTER_UNKNOWN, false};
+	struct result_meta m = {"", METRIC_BETTER_UNKNOWN, false};
 
 	for (size_t i = 0; i < r->nruns; i++)
 		if (json_object_get(json_object_get(r->runs[i].root, "metrics_meta"), metric) ||
@@ -194,8 +194,8 @@ static const char *metric_title(const struct report *r, const char *metric, char
 			results_metric_meta(&r->runs[i], metric, &m);
 	*unit = m.unit;
 	snprintf(buf, len, "%s (%s%s%s)", metric, m.unit, *m.unit ? ", " : "",
-		 m.better == BETTER_UNKNOWN  ? "direction unknown"
-		 : m.better == BETTER_HIGHER ? "higher is better"
+		 m.better == METRIC_BETTER_UNKNOWN  ? "direction unknown"
+		 : m.better == METRIC_HIGHER ? "higher is better"
 					     : "lower is better");
 	return buf;
 }

@@ -19,16 +19,16 @@ static const struct suffix_meta {
 	const char *suffix, *unit;
 	enum metric_better better;
 } suffixes[] = {
-    {"_iops", "IO/s", BETTER_HIGHER},
-    {"_bytes_per_s", "B/s", BETTER_HIGHER},
-    {"_bits_per_s", "bit/s", BETTER_HIGHER},
-    {"_per_s", "1/s", BETTER_HIGHER},
-    {"_ns", "ns", BETTER_LOWER},
-    {"_us", "us", BETTER_LOWER},
-    {"_ms", "ms", BETTER_LOWER},
-    {"_s", "s", BETTER_LOWER},
-    {"_pct", "%", BETTER_LOWER},
-    {"_bytes", "B", BETTER_UNKNOWN},
+    {"_iops", "IO/s", METRIC_HIGHER},
+    {"_bytes_per_s", "B/s", METRIC_HIGHER},
+    {"_bits_per_s", "bit/s", METRIC_HIGHER},
+    {"_per_s", "1/s", METRIC_HIGHER},
+    {"_ns", "ns", METRIC_LOWER},
+    {"_us", "us", METRIC_LOWER},
+    {"_ms", "ms", METRIC_LOWER},
+    {"_s", "s", METRIC_LOWER},
+    {"_pct", "%", METRIC_LOWER},
+    {"_bytes", "B", METRIC_BETTER_UNKNOWN},
 };
 
 enum pvb_status pvb_status_parse(const char *s)
@@ -41,7 +41,7 @@ enum pvb_status pvb_status_parse(const char *s)
 
 const char *metric_better_name(enum metric_better b)
 {
-	return b == BETTER_HIGHER ? "higher" : b == BETTER_LOWER ? "lower" : "unknown";
+	return b == METRIC_HIGHER ? "higher" : b == METRIC_LOWER ? "lower" : "unknown";
 }
 
 const char *rj_str(const json_t *obj, const char *key)
@@ -63,12 +63,12 @@ static int ends_with(const char *s, const char *suffix)
 	return (n > k && !strcmp(s + n - k, suffix)) || !strcmp(s, suffix + 1);
 }
 
-void results_metric_meta(const struct pvb_results *r, const char *metric, struct metric_meta *m)
+void results_metric_meta(const struct pvb_results *r, const char *metric, struct result_meta *m)
 {
 	json_t *meta = json_object_get(json_object_get(r->root, "metrics_meta"), metric);
 	const char *better = rj_str(meta, "better"), *unit = rj_str(meta, "unit");
 
-	*m = (struct metric_meta){"", BETTER_UNKNOWN, false};
+	*m = (struct result_meta){"", METRIC_BETTER_UNKNOWN, false};
 	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
 		if (ends_with(metric, suffixes[i].suffix)) {
 			m->unit = suffixes[i].unit;
@@ -79,7 +79,7 @@ void results_metric_meta(const struct pvb_results *r, const char *metric, struct
 	if (unit)
 		m->unit = unit;
 	if (better && (!strcmp(better, "higher") || !strcmp(better, "lower"))) {
-		m->better = !strcmp(better, "higher") ? BETTER_HIGHER : BETTER_LOWER;
+		m->better = !strcmp(better, "higher") ? METRIC_HIGHER : METRIC_LOWER;
 		m->from_file = true;
 	}
 }

@@ -27,18 +27,18 @@ static const struct verdict_case {
 	double p, lo, hi;
 	enum verdict want;
 } verdict_cases[] = {
-    {BETTER_HIGHER, 0.001, 0.05, 0.10, V_BETTER},
-    {BETTER_HIGHER, 0.001, -0.10, -0.05, V_WORSE},
-    {BETTER_LOWER, 0.001, 0.05, 0.10, V_WORSE},
-    {BETTER_LOWER, 0.001, -0.10, -0.05, V_BETTER},
-    {BETTER_HIGHER, 0.20, 0.05, 0.10, V_INCONCLUSIVE},	 /* interval alone is not enough */
-    {BETTER_HIGHER, 0.001, -0.01, 0.10, V_INCONCLUSIVE}, /* interval holds 0 */
-    {BETTER_HIGHER, 0.50, -0.015, 0.019, V_NO_CHANGE},
-    {BETTER_HIGHER, 0.50, -0.02, 0.02, V_NO_CHANGE}, /* band edges count */
-    {BETTER_HIGHER, 0.50, -0.021, 0.01, V_INCONCLUSIVE},
-    {BETTER_HIGHER, 0.001, 0.005, 0.015, V_BETTER}, /* clear, if small, change */
-    {BETTER_UNKNOWN, 0.001, 0.05, 0.10, V_INCONCLUSIVE},
-    {BETTER_UNKNOWN, 0.60, -0.01, 0.01, V_NO_CHANGE},
+    {METRIC_HIGHER, 0.001, 0.05, 0.10, V_BETTER},
+    {METRIC_HIGHER, 0.001, -0.10, -0.05, V_WORSE},
+    {METRIC_LOWER, 0.001, 0.05, 0.10, V_WORSE},
+    {METRIC_LOWER, 0.001, -0.10, -0.05, V_BETTER},
+    {METRIC_HIGHER, 0.20, 0.05, 0.10, V_INCONCLUSIVE},	 /* interval alone is not enough */
+    {METRIC_HIGHER, 0.001, -0.01, 0.10, V_INCONCLUSIVE}, /* interval holds 0 */
+    {METRIC_HIGHER, 0.50, -0.015, 0.019, V_NO_CHANGE},
+    {METRIC_HIGHER, 0.50, -0.02, 0.02, V_NO_CHANGE}, /* band edges count */
+    {METRIC_HIGHER, 0.50, -0.021, 0.01, V_INCONCLUSIVE},
+    {METRIC_HIGHER, 0.001, 0.005, 0.015, V_BETTER}, /* clear, if small, change */
+    {METRIC_BETTER_UNKNOWN, 0.001, 0.05, 0.10, V_INCONCLUSIVE},
+    {METRIC_BETTER_UNKNOWN, 0.60, -0.01, 0.01, V_NO_CHANGE},
 };
 
 START_TEST(test_verdict_rule)
@@ -57,25 +57,25 @@ static const struct dir_case {
 	const char *metric, *unit;
 	enum metric_better better;
 } dir_cases[] = {
-    {"read_iops", "IO/s", BETTER_HIGHER},
-    {"iops", "IO/s", BETTER_HIGHER},
-    {"read_bw_bytes_per_s", "B/s", BETTER_HIGHER},
-    {"tx_bits_per_s", "bit/s", BETTER_HIGHER},
-    {"requests_per_s", "1/s", BETTER_HIGHER},
-    {"read_clat_p99_ns", "ns", BETTER_LOWER},
-    {"boot_s", "s", BETTER_LOWER},
-    {"cpu_sys_pct", "%", BETTER_LOWER},
-    {"rss_bytes", "B", BETTER_UNKNOWN},
-    {"frobs", "", BETTER_UNKNOWN},
+    {"read_iops", "IO/s", METRIC_HIGHER},
+    {"iops", "IO/s", METRIC_HIGHER},
+    {"read_bw_bytes_per_s", "B/s", METRIC_HIGHER},
+    {"tx_bits_per_s", "bit/s", METRIC_HIGHER},
+    {"requests_per_s", "1/s", METRIC_HIGHER},
+    {"read_clat_p99_ns", "ns", METRIC_LOWER},
+    {"boot_s", "s", METRIC_LOWER},
+    {"cpu_sys_pct", "%", METRIC_LOWER},
+    {"rss_bytes", "B", METRIC_BETTER_UNKNOWN},
+    {"frobs", "", METRIC_BETTER_UNKNOWN},
     /* metrics_meta wins over the suffix */
-    {"odd_ns", "widgets", BETTER_HIGHER},
+    {"odd_ns", "widgets", METRIC_HIGHER},
 };
 
 START_TEST(test_direction)
 {
 	const struct dir_case *c = &dir_cases[_i];
 	struct pvb_results r = {0};
-	struct metric_meta m;
+	struct result_meta m;
 
 	r.root = json_loads("{\"metrics_meta\": {\"odd_ns\": {\"unit\": \"widgets\", "
 			    "\"better\": \"higher\"}, \"frobs\": {\"better\": \"sideways\"}}}",
@@ -379,7 +379,7 @@ START_TEST(test_sim_null)
 
 	gsl_rng_set(rng, 4242);
 	for (int t = 0; t < TRIALS; t++) {
-		enum verdict v = simulate(rng, 0, 0.03, BETTER_HIGHER, t + 1);
+		enum verdict v = simulate(rng, 0, 0.03, METRIC_HIGHER, t + 1);
 
 		worse += v == V_WORSE;
 		better += v == V_BETTER;
@@ -399,10 +399,10 @@ START_TEST(test_sim_shift)
 	gsl_rng_set(rng, 777);
 	for (int t = 0; t < TRIALS; t++) {
 		/* a true +10% shift, n = 10, CV 2%; half the trials lower-is-better */
-		enum metric_better b = t % 2 ? BETTER_LOWER : BETTER_HIGHER;
+		enum metric_better b = t % 2 ? METRIC_LOWER : METRIC_HIGHER;
 		enum verdict v = simulate(rng, 0.10, 0.02, b, t + 1);
 
-		right += v == (b == BETTER_HIGHER ? V_BETTER : V_WORSE);
+		right += v == (b == METRIC_HIGHER ? V_BETTER : V_WORSE);
 	}
 	gsl_rng_free(rng);
 	ck_assert_msg(right >= TRIALS * 95 / 100, "right in only %d of %d trials", right, TRIALS);

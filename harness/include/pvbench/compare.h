@@ -46,7 +46,7 @@ extern const char *const cmp_note_text[CMP_NNOTES]; /* indexed by bit number */
 
 struct cmp_metric {
 	const char *name;
-	struct metric_meta meta;
+	struct result_meta meta;
 	struct stats_summary base, new;
 	struct stats_mw mw;
 	double p_holm;		  /* Holm-adjusted Mann-Whitney p over the pair's metrics */

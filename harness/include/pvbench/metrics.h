@@ -16,8 +16,10 @@
 #define METRIC_SET_MAX 64  /* metrics per repetition */
 
 /* Which way a metric improves: IOPS and bandwidth are better higher, latency and
- * CPU use better lower. */
+ * CPU use better lower. UNKNOWN (0, what a zeroed struct holds) only for results
+ * loaded back whose metrics_meta and unit suffix say neither. */
 enum metric_better {
+	METRIC_BETTER_UNKNOWN,
 	METRIC_HIGHER,
 	METRIC_LOWER,
 };

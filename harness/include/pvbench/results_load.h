@@ -6,6 +6,8 @@
 #ifndef PVBENCH_RESULTS_LOAD_H
 #define PVBENCH_RESULTS_LOAD_H
 
+#include "pvbench/metrics.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,10 +28,9 @@ enum pvb_status {
 extern const char *const pvb_status_names[PVB_NSTATUS];
 enum pvb_status pvb_status_parse(const char *s);
 
-/* Which way is better for a metric; UNKNOWN when neither metrics_meta nor the
- * name's unit suffix says. */
-enum metric_better { BETTER_UNKNOWN, BETTER_HIGHER, BETTER_LOWER };
-struct metric_meta {
+/* A loaded metric's unit and direction (enum metric_better, metrics.h): UNKNOWN when
+ * neither metrics_meta nor the name's unit suffix says. */
+struct result_meta {
 	const char *unit; /* "IO/s", "ns", ... ("" when unknown) */
 	enum metric_better better;
 	bool from_file; /* direction came from results.json metrics_meta */
@@ -83,7 +84,7 @@ const char *variant_excluded_str(const struct pvb_variant *v, char *buf, size_t 
 /* Unit and direction of a metric: metrics_meta when it has them, otherwise the
  * name's unit suffix (_iops, _bytes_per_s, _bits_per_s, _per_s higher is better;
  * _ns, _us, _ms, _s, _pct lower is better). */
-void results_metric_meta(const struct pvb_results *r, const char *metric, struct metric_meta *m);
+void results_metric_meta(const struct pvb_results *r, const char *metric, struct result_meta *m);
 
 /* Small JSON accessors for untrusted documents: NULL / def when absent or of
  * another type. */
