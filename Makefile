@@ -13,7 +13,7 @@ HOST_SRC  := $(wildcard harness/src/*.c) $(wildcard workloads/*/*.c) $(wildcard 
 HOST_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(HOST_SRC))
 LIB_OBJ   := $(filter-out $(B)/obj/harness/src/main.o,$(HOST_OBJ))
 TESTS     := $(patsubst harness/tests/%.c,$(B)/tests/%,$(wildcard harness/tests/check_*.c))
-GUEST     := $(B)/guest/pvbench-agent $(patsubst workloads/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard workloads/*/guest/main.c)) \
+GUEST     := $(B)/guest/pvbench-agent $(B)/guest/pvbench-hotplug $(patsubst workloads/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard workloads/*/guest/main.c)) \
              $(patsubst drivers/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard drivers/*/guest/main.c))
 DEPS_STAMP := $(B)/.deps-build
 
@@ -43,6 +43,9 @@ $(B)/pvbench: $(B)/obj/harness/src/main.o $(B)/libpvbench.a
 $(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/proto.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ -lxenvchan -lxenstore
+$(B)/guest/pvbench-hotplug: hypervisor/pvbench-hotplug.c harness/include/pvbench/hotplug.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lxenstore
 $(B)/guest/pvbench-%: workloads/%/guest/*.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) -lxenvchan -lxenstore -lxenevtchn -lm

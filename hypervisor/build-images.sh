@@ -299,9 +299,11 @@ for f in "$guest"/*; do
 	rm -f "$uroot/usr/lib/pvbench/bin/$(basename "$f")"
 done
 install -m 0755 "$here/dom0-init" "$root/init"
-# pvbench's own hotplug scripts (named by guest.c's xl config; Xen's stay for others)
-install -m 0755 "$here/hotplug-vbd" "$root/etc/xen/scripts/pvbench-vbd"
-install -m 0755 "$here/hotplug-vif" "$root/etc/xen/scripts/pvbench-vif"
+# pvbench's own hotplug program (hypervisor/pvbench-hotplug.c; named by guest.c's xl
+# config as script=pvbench-vbd / pvbench-vif; Xen's scripts stay for others)
+ln -sfn /usr/lib/pvbench/bin/pvbench-hotplug "$root/etc/xen/scripts/pvbench-vbd"
+ln -sfn /usr/lib/pvbench/bin/pvbench-hotplug "$root/etc/xen/scripts/pvbench-vif"
+rm -f "$uroot/usr/bin/pvbench-hotplug" # dom0 only
 echo "pvbench-dom0" >"$root/etc/hostname"
 echo "pvbench-domU" >"$uroot/etc/hostname"
 
