@@ -37,15 +37,7 @@ static int report_parse(int argc, char **argv, struct report_args *a)
 {
 	const struct cli_opt opts[] = {
 	    {"-o", CLI_STR, &a->out, 0, 0, "DIR", "output directory (required)"},
-	    {"--band", CLI_DOUBLE, &a->band_pct, 0, 100, "PCT",
-	     "equivalence band in percent for \"no change\" (default 2)"},
-	    {"--alpha", CLI_DOUBLE, &a->o.alpha, 1e-6, 0.5, "A",
-	     "level for the Holm-adjusted p-values (default 0.05)"},
-	    {"--resamples", CLI_ULONG, &a->o.resamples, 10000, 10000000, "N",
-	     "bootstrap resamples (default 10000)"},
-	    {"--seed", CLI_ULONG, &a->o.seed, 0, 4294967295.0, "N", "bootstrap seed (default 1)"},
-	    {"--metrics", CLI_STR, &a->o.metrics, 0, 0, "GLOB",
-	     "compare only metrics whose names match GLOB"},
+	    CMP_CLI_OPTS(a->band_pct, a->o),
 	    {"--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help"},
 	};
 	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));

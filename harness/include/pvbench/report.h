@@ -122,6 +122,19 @@ struct cli_opt {
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, size_t nopts, char **pos,
 	      size_t maxpos);
 void cli_help(FILE *f, const struct cli_opt *opts, size_t nopts);
+/* The statistics options `compare` and `report` share, as cli_opt rows filling
+ * band_pct (double, percent) and o (struct cmp_opts: alpha, resamples, seed,
+ * metrics). */
+#define CMP_CLI_OPTS(band_pct, o)                                                              \
+	{ "--band", CLI_DOUBLE, &(band_pct), 0, 100, "PCT",                                        \
+	  "equivalence band in percent for \"no change\" (default 2)" },                          \
+	{ "--alpha", CLI_DOUBLE, &(o).alpha, 1e-6, 0.5, "A",                                       \
+	  "level for the Holm-adjusted p-values (default 0.05)" },                                \
+	{ "--resamples", CLI_ULONG, &(o).resamples, 10000, 10000000, "N",                          \
+	  "bootstrap resamples (default 10000)" },                                                \
+	{ "--seed", CLI_ULONG, &(o).seed, 0, 4294967295.0, "N", "bootstrap seed (default 1)" },    \
+	{ "--metrics", CLI_STR, &(o).metrics, 0, 0, "GLOB",                                        \
+	  "only metrics whose names match the shell pattern GLOB" }
 
 /* ---- `pvbench report` (report.c, report_sections.c, report_chart.c) ---- */
 struct report_chart {
