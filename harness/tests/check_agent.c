@@ -2,6 +2,7 @@
  * --stdio mode: exec with stdout/stderr/exit status, stdin, timeouts, ping, errors. */
 #include "pvbench/proto.h"
 #include "pvbench/util.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -274,8 +275,6 @@ int main(void)
 {
 	Suite *s = suite_create("agent");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(core, test_hdr_roundtrip);
 	tcase_add_test(core, test_exec_output_and_status);
@@ -286,9 +285,5 @@ int main(void)
 	tcase_add_test(errors, test_ping_and_errors);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

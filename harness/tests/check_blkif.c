@@ -6,6 +6,7 @@
  * text it cites), the judgement rules, TAP/JSON formatting, the PRNG, and the
  * recorded real run in harness/tests/data/blkif (see its README). Run from the
  * repository root. */
+#include "testutil.h"
 #include "../../drivers/blkif/blkif_ring.h"
 
 #include <check.h>
@@ -630,11 +631,5 @@ static Suite *blkif_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(blkif_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(blkif_suite());
 }

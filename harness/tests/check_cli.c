@@ -1,5 +1,6 @@
 /* check_cli.c: command-line parsing and bad input of build/pvbench, run as a
  * subprocess: each case must exit with its status and print its error line. */
+#include "testutil.h"
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,14 +57,8 @@ int main(void)
 {
 	Suite *s = suite_create("cli");
 	TCase *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(errors, test_case, 0, sizeof(cases) / sizeof(cases[0]));
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

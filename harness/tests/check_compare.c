@@ -6,6 +6,7 @@
 #include "pvbench/commands.h"
 #include "pvbench/compare.h"
 #include "pvbench/report.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -436,11 +437,5 @@ static Suite *compare_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(compare_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(compare_suite());
 }

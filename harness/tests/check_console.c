@@ -2,6 +2,7 @@
  * (harness/tests/data/console) and on crash lines from xen-facts / the sources. */
 #include "pvbench/console.h"
 #include "pvbench/util.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -100,8 +101,6 @@ int main(void)
 {
 	Suite *s = suite_create("console");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(core, test_real_boot_milestones_in_order);
 	tcase_add_test(core, test_real_domu_init_uptime);
@@ -109,9 +108,5 @@ int main(void)
 	tcase_add_test(errors, test_domu_uptime_malformed);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

@@ -471,11 +471,5 @@ static Suite *evtchn_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(evtchn_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(evtchn_suite());
 }

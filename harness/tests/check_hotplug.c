@@ -1,6 +1,7 @@
 /* check_hotplug.c: the pure parts of dom0's pvbench-hotplug (pvbench/hotplug.h): vif
  * names as libxl makes them, and phy disk params as libxl writes them. */
 #include "pvbench/hotplug.h"
+#include "testutil.h"
 
 #include <check.h>
 
@@ -42,15 +43,9 @@ int main(void)
 {
 	Suite *s = suite_create("hotplug");
 	TCase *core = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(core, test_vif_ids);
 	tcase_add_test(core, test_dev_path);
 	suite_add_tcase(s, core);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

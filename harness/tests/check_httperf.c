@@ -991,11 +991,5 @@ static Suite *httperf_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(httperf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suite(httperf_suite());
 }

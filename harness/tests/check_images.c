@@ -2,6 +2,7 @@
  * writes a manifest and image files into a temporary directory. */
 #include "pvbench/images.h"
 #include "pvbench/util.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -110,8 +111,6 @@ int main(void)
 {
 	Suite *s = suite_create("images");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(core, setup, teardown);
 	tcase_add_checked_fixture(errors, setup, teardown);
@@ -120,9 +119,5 @@ int main(void)
 	tcase_add_test(errors, test_size_mismatch);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

@@ -746,11 +746,5 @@ static Suite *iperf3_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(iperf3_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suite(iperf3_suite());
 }

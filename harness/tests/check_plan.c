@@ -4,6 +4,7 @@
  * and evidence probes. Run from the repository root. */
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -473,11 +474,5 @@ static Suite *plan_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(plan_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suite(plan_suite());
 }

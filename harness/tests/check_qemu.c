@@ -1,5 +1,6 @@
 /* check_qemu.c: accelerator choice and QEMU command-line construction. */
 #include "pvbench/qemu.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -145,8 +146,6 @@ int main(void)
 {
 	Suite *s = suite_create("qemu");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(core, test_argv_tcg);
 	tcase_add_test(core, test_argv_kvm_and_escaping);
@@ -157,9 +156,5 @@ int main(void)
 	tcase_add_test(errors, test_argv_errors);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

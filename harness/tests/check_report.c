@@ -7,6 +7,7 @@
  * Run from the repository root; chart checks are skipped when gnuplot is absent. */
 #include "pvbench/commands.h"
 #include "pvbench/report.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -583,11 +584,5 @@ static Suite *report_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(report_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(report_suite());
 }

@@ -6,6 +6,7 @@
 #include "pvbench/commands.h"
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -588,11 +589,5 @@ static Suite *scenario_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(scenario_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suite(scenario_suite());
 }

@@ -2,6 +2,7 @@
  * SciPy (harness/tests/data/stats, see its README for the exact commands), plus
  * argument errors and limits. Run from the repository root. */
 #include "pvbench/stats.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -357,14 +358,7 @@ static Suite *stats_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	load_refs(DATA "reference.tsv");
 	load_refs(DATA "reference-scipy.tsv");
-	sr = srunner_create(stats_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(stats_suite());
 }

@@ -1,5 +1,6 @@
 /* check_timeline.c: boot timeline marks, guest-clock conversion, medians, JSON. */
 #include "pvbench/timeline.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <math.h>
@@ -67,17 +68,11 @@ int main(void)
 {
 	Suite *s = suite_create("timeline");
 	TCase *core = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(core, test_first_mark_wins);
 	tcase_add_test(core, test_guest_clock);
 	tcase_add_test(core, test_median);
 	tcase_add_test(core, test_json);
 	suite_add_tcase(s, core);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

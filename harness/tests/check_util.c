@@ -2,6 +2,7 @@
  * repetition (reports/results-schema.md): the file holds either the old or the new
  * text, never a mix or a truncation, and no temporary file is left. */
 #include "pvbench/util.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <errno.h>
@@ -90,17 +91,11 @@ int main(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("write_file_atomic");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_create_and_replace);
 	tcase_add_test(tc, test_failure_keeps_the_old_file);
 	tcase_add_test(tc, test_missing_directory);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suite(s);
 }

@@ -84,4 +84,17 @@ static inline void test_parser_teardown(struct sbuf *err, char **text)
 		free(*text);
 }
 
+/* Runs suite s (Check's default output, CK_NORMAL) and frees it; the exit status for
+ * main: 0 when every test passed, else 1. */
+static inline int test_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
+
 #endif
