@@ -73,12 +73,12 @@ static const struct {
 START_TEST(test_summary_reference)
 {
 	static uint64_t v[1000];
-	struct xenwatch_summary s;
+	struct time_summary s;
 
 	setup();
 	ck_assert_uint_eq(load_latencies(v, 1000), 1000);
 	load_latencies(v, 1000); /* the file order again: the summary sorts in place */
-	xenwatch_summarize(v, refs[_i].n, &s);
+	time_summarize(v, refs[_i].n, &s);
 	ck_assert_uint_eq(s.n, refs[_i].n);
 	ck_assert_uint_eq(s.min, refs[_i].min);
 	ck_assert_uint_eq(s.p50, refs[_i].p50);
@@ -163,17 +163,17 @@ END_TEST
 START_TEST(test_summary_small)
 {
 	uint64_t one[1] = {42}, dup[4] = {9, 3, 9, 3};
-	struct xenwatch_summary s;
+	struct time_summary s;
 
-	xenwatch_summarize(NULL, 0, &s);
+	time_summarize(NULL, 0, &s);
 	ck_assert_uint_eq(s.n, 0);
 	ck_assert_uint_eq(s.max, 0);
 	ck_assert_double_eq(s.mean, 0);
-	xenwatch_summarize(one, 1, &s);
+	time_summarize(one, 1, &s);
 	ck_assert(s.min == 42 && s.p50 == 42 && s.p99_9 == 42 && s.max == 42);
 	ck_assert_double_eq(s.mean, 42);
 	/* sorted 3 3 9 9: p50 rank ceil(2) = 2 -> 3; p90 rank ceil(3.6) = 4 -> 9 */
-	xenwatch_summarize(dup, 4, &s);
+	time_summarize(dup, 4, &s);
 	ck_assert_uint_eq(s.p50, 3);
 	ck_assert_uint_eq(s.p90, 9);
 	ck_assert_double_eq(s.mean, 6);

@@ -1,8 +1,9 @@
 /* rtt_stats.h: the nearest-rank percentile used for event-channel round-trip times
- * (and the ascending qsort() comparator of the values it takes),
- * shared by the guest program (workloads/evtchn/guest/main.c, which computes the
- * numbers) and the host side (evtchn.h, whose tests check it): one definition, no
- * library dependencies.
+ * (and the ascending qsort() comparator of the values it takes) and the summary of
+ * a set of times built on it (min, p50, p90, p99, p99.9, max, mean), shared by the guest program (workloads/evtchn/guest/main.c, which computes the
+ * numbers) and the host side (evtchn.h, whose tests check it), and by the xenwatch
+ * workload (workloads/xenwatch/lat_stats.h): one definition, no library
+ * dependencies.
  *
  * Nearest-rank definition: the p-th percentile of n sorted values x[0] <= ... <=
  * x[n-1] is x[r - 1] with rank r = ceil(p / 100 * n), at least 1. It is always one of
@@ -14,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* qsort() comparator: uint64_t values, ascending. */
 static inline int evtchn_cmp_u64(const void *a, const void *b)
@@ -37,6 +39,33 @@ static inline uint64_t evtchn_percentile(const uint64_t *sorted, size_t n, unsig
 	if (rank < 1)
 		rank = 1;
 	return sorted[rank - 1];
+}
+
+/* Summary of n times (any unit; the programs use ns). All zero when n is 0. */
+struct time_summary {
+	size_t n;
+	uint64_t min, p50, p90, p99, p99_9, max;
+	double mean;
+};
+
+/* Sorts v[0..n-1] in place (ascending) and summarises it into *s. n below 2^54. */
+static inline void time_summarize(uint64_t *v, size_t n, struct time_summary *s)
+{
+	double sum = 0;
+
+	*s = (struct time_summary){.n = n};
+	if (!n)
+		return;
+	qsort(v, n, sizeof(*v), evtchn_cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		sum += (double)v[i];
+	s->min = v[0];
+	s->p50 = evtchn_percentile(v, n, 500);
+	s->p90 = evtchn_percentile(v, n, 900);
+	s->p99 = evtchn_percentile(v, n, 990);
+	s->p99_9 = evtchn_percentile(v, n, 999);
+	s->max = v[n - 1];
+	s->mean = sum / n;
 }
 
 #endif

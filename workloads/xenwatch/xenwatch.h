@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lat_stats.h" /* xenwatch_summarize(), the histogram; shared with the program */
+#include "lat_stats.h" /* time_summarize(), the histogram; shared with the program */
 #include "pvbench/metrics.h"
 #include "pvbench/scenario.h"
 #include "pvbench/util.h"

@@ -254,8 +254,9 @@ static int ping(const struct opts *o)
 	struct pair pairs[PAIRS_MAX] = {0};
 	pthread_t th[PAIRS_MAX];
 	pthread_barrier_t start;
-	double deadline = now_s() + PORT_WAIT_S, t0, elapsed, sum = 0;
-	size_t total = (size_t)o->pairs * o->round_trips, j = 0;
+	double deadline = now_s() + PORT_WAIT_S, t0, elapsed;
+	size_t total = (size_t)o->pairs * o->round_trips;
+	struct time_summary rtt;
 	uint64_t *all;
 	char key[96];
 
@@ -309,19 +310,15 @@ static int ping(const struct opts *o)
 		xenevtchn_unbind(pairs[k].xce, pairs[k].port);
 		xenevtchn_close(pairs[k].xce);
 	}
-	qsort(all, total, sizeof(*all), evtchn_cmp_u64);
-	for (j = 0; j < total; j++)
-		sum += all[j];
+	time_summarize(all, total, &rtt);
 	if (elapsed <= 0)
 		elapsed = 1e-9;
 	printf("{\"schema\":\"pvbench-evtchn/1\",\"pairs\":%ld,\"round_trips\":%zu,"
 	       "\"elapsed_s\":%.9f,\"round_trips_per_s\":%.3f,\"rtt_ns\":{\"min\":%" PRIu64
 	       ",\"p50\":%" PRIu64 ",\"p90\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"p99_9\":%" PRIu64
 	       ",\"max\":%" PRIu64 ",\"mean\":%.1f}}\n",
-	       o->pairs, total, elapsed, total / elapsed, all[0],
-	       evtchn_percentile(all, total, 500), evtchn_percentile(all, total, 900),
-	       evtchn_percentile(all, total, 990), evtchn_percentile(all, total, 999),
-	       all[total - 1], sum / total);
+	       o->pairs, total, elapsed, total / elapsed, rtt.min, rtt.p50, rtt.p90, rtt.p99,
+	       rtt.p99_9, rtt.max, rtt.mean);
 	free(all);
 	xs_close(xs);
 	return fflush(stdout) ? 1 : 0;

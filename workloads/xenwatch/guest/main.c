@@ -849,7 +849,7 @@ static void pause_between(void)
 static void print_xl(const char *key, int kind)
 {
 	uint64_t *v = malloc((g.n_reps + 1) * sizeof(*v));
-	struct xenwatch_summary s;
+	struct time_summary s;
 	size_t n = 0;
 
 	if (!v)
@@ -857,7 +857,7 @@ static void print_xl(const char *key, int kind)
 	for (size_t i = 0; i < g.n_reps; i++)
 		if (g.reps[i].kind == kind)
 			v[n++] = g.reps[i].t1_ns - g.reps[i].t0_ns;
-	xenwatch_summarize(v, n, &s);
+	time_summarize(v, n, &s);
 	printf("\"%s\":", key);
 	if (!g.o.guests)
 		printf("null");
@@ -873,12 +873,12 @@ static void print_xl(const char *key, int kind)
 static void print_result(uint64_t *lat, long n, uint64_t t_start, uint64_t t_end)
 {
 	uint64_t hist[XENWATCH_HIST_BUCKETS] = {0};
-	struct xenwatch_summary s;
+	struct time_summary s;
 	long cycles = 0, total = 0;
 	bool first = true;
 
 	xenwatch_hist_add(hist, lat, n);
-	xenwatch_summarize(lat, n, &s);
+	time_summarize(lat, n, &s);
 	for (size_t i = 0; i < g.n_reps; i++)
 		if (g.reps[i].kind == REP_DESTROY) {
 			total++;
