@@ -68,3 +68,10 @@ int tool_json_load(const char *tool, const char *out, size_t len, size_t max_len
 	}
 	return 0;
 }
+
+int tool_metric_add(struct metric_set *ms, const char *name, double v, struct sbuf *err)
+{
+	int rc = metric_set_add(ms, name, v);
+
+	return rc ? sb_fail(err, rc, "cannot add metric '%s': %s", name, strerror(-rc)) : 0;
+}

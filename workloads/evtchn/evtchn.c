@@ -152,11 +152,10 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
 			       "inconsistent pvbench-evtchn output: rtt_ns.mean outside min..max");
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(rtt_keys); i++) {
 		snprintf(name, sizeof(name), "rtt_%s_ns", rtt_keys[i]);
-		if ((rc = metric_set_add(out, name, r[i])))
-			sb_fail(err, -EINVAL, "cannot add metric '%s': %s", name, strerror(-rc));
+		rc = tool_metric_add(out, name, r[i], err);
 	}
-	if (!rc && (rc = metric_set_add(out, "round_trips_per_s", rate)))
-		sb_fail(err, -EINVAL, "cannot add metric 'round_trips_per_s': %s", strerror(-rc));
+	if (!rc)
+		rc = tool_metric_add(out, "round_trips_per_s", rate, err);
 	if (rc) {
 		out->n = start;
 		return -EINVAL;

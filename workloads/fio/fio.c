@@ -147,13 +147,6 @@ static int number_at(json_t *obj, const char *const *path, size_t n, double *out
 	return isfinite(*out) && *out >= 0 ? 0 : -EINVAL;
 }
 
-static int add_metric(struct metric_set *out, const char *name, double v, struct sbuf *err)
-{
-	int rc = metric_set_add(out, name, v);
-
-	return rc ? sb_fail(err, rc, "cannot add metric '%s': %s", name, strerror(-rc)) : 0;
-}
-
 static int parse_dir(json_t *job, const char *dir, struct metric_set *out, bool *did_io,
 		     struct sbuf *err)
 {
@@ -178,7 +171,7 @@ static int parse_dir(json_t *job, const char *dir, struct metric_set *out, bool 
 				       dir, p[0], p[1] ? "." : "", p[1] ? p[1] : "",
 				       p[2] ? "." : "", p[2] ? p[2] : "");
 		snprintf(name, sizeof(name), "%s_%s", dir, dir_fields[i].suffix);
-		rc = add_metric(out, name, v, err);
+		rc = tool_metric_add(out, name, v, err);
 	}
 	return rc;
 }
@@ -224,7 +217,7 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err)
 			rc = sb_fail(err, -EINVAL, "missing or invalid 'jobs[0].%s' in fio output",
 				     job_fields[i].key);
 		else
-			rc = add_metric(out, job_fields[i].name, v, err);
+			rc = tool_metric_add(out, job_fields[i].name, v, err);
 	}
 	if (!rc && !did_io)
 		rc = sb_fail(err, -EINVAL, "fio did no I/O (io_bytes is 0 in every direction)");

@@ -537,13 +537,6 @@ static int check_failed(const struct transcript *t, struct sbuf *err)
 		       t->b[0].target, sum[V_ERRORS], attempted, cls);
 }
 
-static int add(struct metric_set *ms, const char *name, double v, struct sbuf *err)
-{
-	int rc = metric_set_add(ms, name, v);
-
-	return rc ? sb_fail(err, rc, "cannot add metric '%s': %s", name, strerror(-rc)) : 0;
-}
-
 static int add_metrics(const struct transcript *t, struct metric_set *ms, struct sbuf *err)
 {
 	const struct block *low = &t->b[0];
@@ -562,15 +555,15 @@ static int add_metrics(const struct transcript *t, struct metric_set *ms, struct
 		errors += b->v[V_ERRORS];
 		attempted += b->num_conns;
 	}
-	rc = add(ms, "saturation_rate_per_s", sat, err);
+	rc = tool_metric_add(ms, "saturation_rate_per_s", sat, err);
 	if (!rc)
-		rc = add(ms, "peak_reply_rate_per_s", peak, err);
+		rc = tool_metric_add(ms, "peak_reply_rate_per_s", peak, err);
 	if (!rc && low->v[V_REPLIES] > 0)
-		rc = add(ms, "response_lowest_rate_ms", low->v[V_RESPONSE], err);
+		rc = tool_metric_add(ms, "response_lowest_rate_ms", low->v[V_RESPONSE], err);
 	if (!rc && low->v[V_REPLIES] > 0)
-		rc = add(ms, "connect_lowest_rate_ms", low->v[V_CONNECT], err);
+		rc = tool_metric_add(ms, "connect_lowest_rate_ms", low->v[V_CONNECT], err);
 	if (!rc)
-		rc = add(ms, "errors_pct", 100.0 * errors / attempted, err);
+		rc = tool_metric_add(ms, "errors_pct", 100.0 * errors / attempted, err);
 	return rc;
 }
 

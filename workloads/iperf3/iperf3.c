@@ -271,7 +271,7 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err, js
 {
 	size_t start = out->n;
 	bool tcp = false;
-	double v;
+	double v = 0;
 	int rc = check_error(root, err);
 
 	if (!rc)
@@ -280,9 +280,8 @@ static int parse_root(json_t *root, struct metric_set *out, struct sbuf *err, js
 		if (!(tcp ? fields[i].tcp : fields[i].udp))
 			continue;
 		rc = number_at(root, fields[i].path, fields[i].scale, &v, err);
-		if (!rc && (rc = metric_set_add(out, fields[i].name, v)))
-			sb_fail(err, rc, "cannot add metric '%s': %s", fields[i].name,
-				strerror(-rc));
+		if (!rc)
+			rc = tool_metric_add(out, fields[i].name, v, err);
 	}
 	if (!rc && intervals)
 		rc = add_intervals(root, intervals, err);

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "pvbench/metrics.h"
 #include "pvbench/util.h"
 
 /* Copies at most `max` characters of the first line of src[0..n) into dst (len
@@ -24,5 +25,10 @@ void tool_text_clean(char *dst, size_t len, const char *src, size_t n, size_t ma
  *   line N" (N counts from the start of the output), "<tool> JSON is not an object". */
 int tool_json_load(const char *tool, const char *out, size_t len, size_t max_len, int flags,
 		   json_t **root, struct sbuf *err);
+
+/* Adds a parsed metric to ms (metric_set_add). Returns 0, or its negative errno
+ * (-ENOSPC: the set is full; -EINVAL: a bad name) with "cannot add metric '<name>':
+ * <strerror>" in err (may be NULL). */
+int tool_metric_add(struct metric_set *ms, const char *name, double v, struct sbuf *err);
 
 #endif
