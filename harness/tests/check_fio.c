@@ -16,25 +16,11 @@
 
 #define DATA "harness/tests/data/fio/"
 
-static struct metric_set ms;
-static struct sbuf err;
-static char *text;
-static size_t text_len;
-
-static void setup(void)
-{
-	test_parser_setup(&ms, &err, &text);
-}
-
-static void teardown(void)
-{
-	test_parser_teardown(&err, &text);
-}
+TEST_PARSER_FIXTURE(DATA)
 
 static int parse_file(const char *name)
 {
-	free(text);
-	text = test_data(DATA, name, &text_len);
+	read_data(name);
 	return fio_parse_json(text, text_len, &ms, &err);
 }
 

@@ -18,26 +18,7 @@
 #define DATA "harness/tests/data/iperf3/"
 #define SCEN "harness/tests/data/scenarios/"
 
-static struct metric_set ms;
-static struct sbuf err;
-static char *text;
-static size_t text_len;
-
-static void setup(void)
-{
-	test_parser_setup(&ms, &err, &text);
-}
-
-static void teardown(void)
-{
-	test_parser_teardown(&err, &text);
-}
-
-static void read_data(const char *name)
-{
-	free(text);
-	text = test_data(DATA, name, &text_len);
-}
+TEST_PARSER_FIXTURE(DATA)
 
 static int parse_file(const char *name, json_t *intervals)
 {

@@ -19,27 +19,8 @@
 
 #define DATA "harness/tests/data/xenwatch/"
 
-static struct metric_set ms;
-static struct sbuf err;
-static char *text;
-static size_t text_len;
+TEST_PARSER_FIXTURE(DATA)
 static struct scenario sc;
-
-static void setup(void)
-{
-	test_parser_setup(&ms, &err, &text);
-}
-
-static void teardown(void)
-{
-	test_parser_teardown(&err, &text);
-}
-
-static void read_data(const char *name)
-{
-	free(text);
-	text = test_data(DATA, name, &text_len);
-}
 
 /* ---- statistics (lat_stats.h) ---- */
 
@@ -411,13 +392,7 @@ END_TEST
 START_TEST(test_truncated)
 {
 	read_data("storm-n4.json");
-	for (size_t n = 0; n + 2 < text_len; n++) {
-		ms.n = 0;
-		sb_reset(&err);
-		ck_assert_int_eq(xenwatch_parse_json(text, n, &ms, &err, NULL), -EINVAL);
-		ck_assert_uint_eq(ms.n, 0);
-		ck_assert_uint_gt(err.len, 0);
-	}
+	test_every_cut_fails(xenwatch_parse_json, text, text_len, &ms, &err);
 }
 END_TEST
 

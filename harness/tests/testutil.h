@@ -12,6 +12,8 @@
 #include "pvbench/util.h"
 
 #include <check.h>
+#include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,47 @@ static inline void test_parser_teardown(struct sbuf *err, char **text)
 	sb_free(err);
 	if (text)
 		free(*text);
+}
+
+/* The state of a parser test and its Check fixture, for a check_<tool>.c whose data
+ * files are under dir (ending in '/'): the metric set ms the parser fills, the error
+ * line err, the data text and text_len; setup() and teardown() for
+ * tcase_add_checked_fixture(); read_data(name) replaces text with that data file. */
+#define TEST_PARSER_FIXTURE(dir)                                                               \
+	static struct metric_set ms;                                                           \
+	static struct sbuf err;                                                                \
+	static char *text;                                                                     \
+	static size_t text_len;                                                                \
+	static void setup(void)                                                                \
+	{                                                                                      \
+		test_parser_setup(&ms, &err, &text);                                           \
+	}                                                                                      \
+	static void teardown(void)                                                             \
+	{                                                                                      \
+		test_parser_teardown(&err, &text);                                             \
+	}                                                                                      \
+	static void __attribute__((unused)) read_data(const char *name)                       \
+	{                                                                                      \
+		free(text);                                                                    \
+		text = test_data(dir, name, &text_len);                                        \
+	}
+
+/* A workload's JSON parser (evtchn_parse_json, xenwatch_parse_json). */
+typedef int (*test_json_parser)(const char *json, size_t len, struct metric_set *out,
+				struct sbuf *err, json_t *series);
+
+/* Every cut of text[0..len) short of its last two bytes must be -EINVAL with an error
+ * line and no metric added, never a crash. */
+static inline void test_every_cut_fails(test_json_parser parse, const char *text, size_t len,
+					struct metric_set *ms, struct sbuf *err)
+{
+	for (size_t n = 0; n + 2 < len; n++) {
+		ms->n = 0;
+		sb_reset(err);
+		ck_assert_int_eq(parse(text, n, ms, err, NULL), -EINVAL);
+		ck_assert_uint_eq(ms->n, 0);
+		ck_assert_uint_gt(err->len, 0);
+	}
 }
 
 /* Runs suite s (Check's default output, CK_NORMAL) and frees it; the exit status for
