@@ -269,6 +269,9 @@ static void usage(FILE *f)
 		"  -o, --output DIR        logs and boot.json (default build/runs/boot-<time>)\n"
 		"      --images DIR        image directory to boot (default build/images)\n"
 		"      --accel auto|tcg|kvm   accelerator (auto: KVM only if it can run Xen)\n"
+		"      --clock auto|icount|host   guest time (auto: icount under TCG, host\n"
+		"                          under KVM; see README \"Clocks\")\n"
+		"      --icount-shift N    icount: 2^N ns per instruction (3)\n"
 		"      --memory MIB        QEMU memory (3072)\n"
 		"      --smp N             QEMU vCPUs (2)\n"
 		"      --dom0-mem MIB      dom0_mem (1024)\n"
@@ -285,7 +288,7 @@ static void usage(FILE *f)
 		"  -h, --help\n");
 }
 
-enum { O_IMAGES = 256, O_ACCEL, O_MEM, O_SMP, O_D0MEM, O_DUMEM, O_DUVCPU, O_DUTYPE, O_XENCMD,
+enum { O_IMAGES = 256, O_ACCEL, O_CLOCK, O_SHIFT, O_MEM, O_SMP, O_D0MEM, O_DUMEM, O_DUVCPU, O_DUTYPE, O_XENCMD,
        O_D0CMD, O_TD0, O_TDU, O_TSHUT, O_REPEAT, O_JSON };
 
 static int int_opt(const char *name, const char *v, long min, long max, int *out)
@@ -320,6 +323,14 @@ static int set_opt(struct boot_opts *o, int c, const char *v)
 			return -EINVAL;
 		}
 		return 0;
+	case O_CLOCK:
+		if (clock_parse(v, &o->host.clock)) {
+			pvb_err("--clock: '%s' is not one of auto, icount, host", v);
+			return -EINVAL;
+		}
+		return 0;
+	case O_SHIFT:
+		return int_opt("--icount-shift", v, 0, ICOUNT_SHIFT_MAX, &o->host.icount_shift);
 	case O_MEM: return int_opt("--memory", v, 512, 1 << 20, &o->host.mem_mib);
 	case O_SMP: return int_opt("--smp", v, 1, 64, &o->host.smp);
 	case O_D0MEM: return int_opt("--dom0-mem", v, 256, 1 << 20, &o->host.dom0_mem_mib);
@@ -348,6 +359,8 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 	static const struct option opts[] = {
 		{ "output", required_argument, 0, 'o' },  { "accel", required_argument, 0, O_ACCEL },
 		{ "images", required_argument, 0, O_IMAGES },
+		{ "clock", required_argument, 0, O_CLOCK },
+		{ "icount-shift", required_argument, 0, O_SHIFT },
 		{ "memory", required_argument, 0, O_MEM }, { "smp", required_argument, 0, O_SMP },
 		{ "dom0-mem", required_argument, 0, O_D0MEM },
 		{ "domu-mem", required_argument, 0, O_DUMEM },
@@ -417,9 +430,12 @@ int cmd_boot(int argc, char **argv)
 			print_boot(&br[i]);
 	}
 	timeline_median(tls, o.repeat, &med);
-	out = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:f}", "schema",
-			"pvbench-boot/1", "ok", failed == 0 && !pvb_interrupted, "accel",
-			accel_name(env.accel), "accel_reason", env.accel_reason, "qemu_version",
+	out = json_pack("{s:s, s:b, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:f}",
+			"schema", "pvbench-boot/1", "ok", failed == 0 && !pvb_interrupted, "accel",
+			accel_name(env.accel), "accel_reason", env.accel_reason, "clock",
+			clock_name(env.clock), "icount_shift",
+			env.clock == CLOCK_ICOUNT ? json_integer(env.icount_shift) : json_null(),
+			"qemu_version",
 			env.qemu_version, "kernel", env.images.kernel_abi, "xen_cmdline",
 			env.xen_cmdline, "dom0_cmdline", env.dom0_cmdline, "boots", arr,
 			"median_timeline", timeline_to_json(&med), "wall_s", pvb_now() - t_start);

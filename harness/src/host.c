@@ -11,6 +11,8 @@ void host_opts_default(struct host_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->accel = ACCEL_AUTO;
+	o->clock = CLOCK_AUTO;
+	o->icount_shift = ICOUNT_SHIFT_DEFAULT;
 	o->mem_mib = 3072;
 	o->smp = 2;
 	o->dom0_mem_mib = 1024;
@@ -44,6 +46,13 @@ int host_prepare(const struct host_opts *o, struct host_env *env)
 		pvb_err("--accel kvm: %s", env->accel_reason);
 		return rc;
 	}
+	rc = clock_choose(o->clock, env->accel, &env->clock, env->clock_reason,
+			  sizeof(env->clock_reason));
+	if (rc) {
+		pvb_err("%s", env->clock_reason);
+		return rc;
+	}
+	env->icount_shift = env->clock == CLOCK_ICOUNT ? o->icount_shift : 0;
 	snprintf(env->cpu, sizeof(env->cpu), "%s",
 		 env->accel == ACCEL_KVM ? "host" : QEMU_CPU_TCG);
 	snprintf(dir, sizeof(dir), "%s/build/images", pvb_project_root());
@@ -89,7 +98,8 @@ int host_boot(struct machine *m, const struct host_opts *o, struct host_env *env
 {
 	char vmlinux[PATH_MAX + 16];
 	struct machine_cfg cfg = {
-		.q = { .accel = env->accel, .cpu = env->cpu, .mem_mib = o->mem_mib, .smp = o->smp,
+		.q = { .accel = env->accel, .clock = env->clock, .icount_shift = env->icount_shift,
+		       .cpu = env->cpu, .mem_mib = o->mem_mib, .smp = o->smp,
 		       .xen = env->images.path[IMG_XEN],
 		       .kernel = dom0_kernel(env, vmlinux, sizeof(vmlinux)),
 		       .initrd = env->images.path[IMG_DOM0], .xen_cmdline = env->xen_cmdline,
@@ -100,8 +110,8 @@ int host_boot(struct machine *m, const struct host_opts *o, struct host_env *env
 
 	if (rc)
 		return rc;
-	pvb_info("booting Xen + dom0 (%s, %s), logs in %s", accel_name(env->accel),
-		 env->accel_reason, m->dir);
+	pvb_info("booting Xen + dom0 (%s, %s; %s clock), logs in %s", accel_name(env->accel),
+		 env->accel_reason, clock_name(env->clock), m->dir);
 	rc = machine_ping(m, 0, o->dom0_timeout_s, NULL);
 	if (rc) {
 		report_boot_failure(m, rc, o->dom0_timeout_s);

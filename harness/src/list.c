@@ -130,11 +130,16 @@ static void list_workloads(FILE *f, bool md)
 	for (size_t w = 0; (wd = scenario_workload_info(w)); w++) {
 
 		if (md)
-			fprintf(f, "### %s\n\n%s.\n\n| metric | unit | better | meaning |\n"
-				   "|---|---|---|---|\n",
+			fprintf(f, "### %s\n\n%s.\n\nPrimary metric (its verdict is the answer): ",
 				wd->name, wd->doc);
 		else
-			fprintf(f, "workload %s: %s\n", wd->name, wd->doc);
+			fprintf(f, "workload %s: %s\n  primary: ", wd->name, wd->doc);
+		for (const char *const *p = wd->primary; p && *p; p++)
+			fprintf(f, md ? "%s`%s`" : "%s%s", p == wd->primary ? "" : ", ", *p);
+		if (md)
+			fprintf(f, ".\n\n| metric | unit | better | meaning |\n|---|---|---|---|\n");
+		else
+			fprintf(f, "\n");
 		for (size_t i = 0; i < *wd->n_metrics; i++) {
 			const struct metric_meta *m = &wd->metrics[i];
 

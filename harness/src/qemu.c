@@ -95,6 +95,67 @@ int accel_choose(enum accel want, const struct host_kvm *h, enum accel *out, cha
 	return 0;
 }
 
+static const char *const clock_names[] = {
+	[CLOCK_AUTO] = "auto",
+	[CLOCK_ICOUNT] = "icount",
+	[CLOCK_HOST] = "host",
+};
+
+int clock_parse(const char *s, enum clock_mode *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(clock_names); i++)
+		if (s && !strcmp(s, clock_names[i])) {
+			*out = (enum clock_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *clock_name(enum clock_mode c)
+{
+	return c < ARRAY_SIZE(clock_names) ? clock_names[c] : "?";
+}
+
+int clock_choose(enum clock_mode want, enum accel accel, enum clock_mode *out, char *reason,
+		 int reason_len)
+{
+	if (accel == ACCEL_KVM && want == CLOCK_ICOUNT) {
+		snprintf(reason, reason_len,
+			 "clock icount needs TCG: under KVM the guest's instructions run natively "
+			 "and QEMU cannot count them (use clock = host, or --accel tcg)");
+		return -EINVAL;
+	}
+	if (accel == ACCEL_KVM) {
+		*out = CLOCK_HOST;
+		snprintf(reason, reason_len, "KVM: guest time is the host's");
+	} else if (want == CLOCK_HOST) {
+		*out = CLOCK_HOST;
+		snprintf(reason, reason_len, "host clock requested: multi-threaded TCG");
+	} else {
+		*out = CLOCK_ICOUNT;
+		snprintf(reason, reason_len, "%s: instruction count under TCG",
+			 want == CLOCK_ICOUNT ? "icount requested" : "auto");
+	}
+	return 0;
+}
+
+const char *clock_note(enum clock_mode c, int shift, char *buf, int len)
+{
+	if (c == CLOCK_ICOUNT)
+		snprintf(buf, len,
+			 "instruction-count clock (QEMU -icount shift=%d,sleep=off, single-threaded "
+			 "TCG): guest time is executed instructions x %d ns and idle time is "
+			 "skipped, so figures measure the CPU work along the path and do not move "
+			 "with host load; parallel speedup is not modelled (vCPUs run round-robin "
+			 "on one host thread; spinning is counted)",
+			 shift, 1 << shift);
+	else
+		snprintf(buf, len,
+			 "host clock (multi-threaded TCG or KVM): guest time is the host's, so "
+			 "figures include parallel speedup and move with host load");
+	return buf;
+}
+
 /* Appends s to sb with every ',' doubled (QEMU option escaping). */
 static void sb_put_escaped(struct sbuf *sb, const char *s)
 {
@@ -122,11 +183,23 @@ int qemu_build_argv(const struct qemu_cfg *c, char ***argv_out)
 	int n = 0;
 
 	if (!c->xen || !c->kernel || !c->initrd || !c->ctl_socket || c->mem_mib <= 0 ||
-	    c->smp <= 0)
+	    c->smp <= 0 || (c->accel == ACCEL_KVM && c->clock == CLOCK_ICOUNT) ||
+	    c->icount_shift < 0 || c->icount_shift > ICOUNT_SHIFT_MAX)
 		return -EINVAL;
 	push(&v, &n, c->qemu ? c->qemu : "qemu-system-x86_64");
 	push(&v, &n, "-accel");
-	push(&v, &n, c->accel == ACCEL_KVM ? "kvm" : "tcg,thread=multi");
+	if (c->accel == ACCEL_KVM) {
+		push(&v, &n, "kvm");
+	} else if (c->clock == CLOCK_ICOUNT) {
+		/* icount excludes multi-threaded TCG ("No MTTCG when icount is enabled");
+		 * sleep=off needs an explicit shift (qemu-system(1), QEMU 7.2). */
+		push(&v, &n, "tcg,thread=single");
+		push(&v, &n, "-icount");
+		snprintf(num, sizeof(num), "shift=%d,sleep=off", c->icount_shift);
+		push(&v, &n, num);
+	} else {
+		push(&v, &n, "tcg,thread=multi");
+	}
 	push(&v, &n, "-cpu");
 	push(&v, &n, c->cpu ? c->cpu : c->accel == ACCEL_KVM ? "host" : QEMU_CPU_TCG);
 	push(&v, &n, "-m");

@@ -82,6 +82,7 @@ struct run_opts {
 	bool quick, seed_set;
 	long seed;
 	enum accel accel;
+	enum clock_mode clock; /* --clock; CLOCK_AUTO: the scenario's [machine] clock */
 };
 
 /* One domU of the current boot. Variants that differ only in guest-scope keys
@@ -105,6 +106,7 @@ struct run_state {
 	struct scenario sc;
 	struct plan plan;
 	const struct workload *wl;
+	enum clock_mode clock; /* --clock, else [machine] clock (unresolved: may be AUTO) */
 	int boot_offset;  /* boots already in results.json (--resume): numbering goes on */
 	json_t *res;      /* the whole results.json document */
 	char path[PATH_MAX + 32];
@@ -155,10 +157,16 @@ static json_t *environment_json(struct run_state *st)
 	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse --short HEAD 2>/dev/null",
 		 pvb_project_root());
 	popen_line(cmd, commit, sizeof(commit));
-	return json_pack("{s:s, s:s, s:b, s:s, s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, "
-			 "s:I, s:I}}",
+	char note[512];
+
+	return json_pack("{s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:s, "
+			 "s:s, s:{s:s, s:s, s:I, s:I}}",
 			 "accel", accel_name(e->accel), "accel_reason", e->accel_reason,
-			 "emulated", e->accel != ACCEL_KVM, "host_cpu_model", cpu, "host_cpus",
+			 "emulated", e->accel != ACCEL_KVM, "clock", clock_name(e->clock),
+			 "icount_shift",
+			 e->clock == CLOCK_ICOUNT ? json_integer(e->icount_shift) : json_null(),
+			 "clock_reason", e->clock_reason, "clock_note",
+			 clock_note(e->clock, e->icount_shift, note, sizeof(note)), "host_cpu_model", cpu, "host_cpus",
 			 (int)ncpu, "host_mem_bytes", mem, "qemu_version", e->qemu_version,
 			 "qemu_cpu", e->cpu, "xen_cmdline", e->xen_cmdline, "dom0_cmdline",
 			 e->dom0_cmdline, "commit", commit, "images", "input_hash",
@@ -167,16 +175,19 @@ static json_t *environment_json(struct run_state *st)
 			 (json_int_t)e->images.bytes[IMG_DOMU]);
 }
 
-static json_t *metrics_meta_json(const struct workload *wl)
+static json_t *metrics_meta_json(struct run_state *st, const struct workload *wl)
 {
 	const struct workload_info *wi = scenario_workload_find(wl->name);
 	json_t *o = json_object();
 
 	for (size_t i = 0; wi && i < *wi->n_metrics; i++)
 		json_object_set_new(o, wi->metrics[i].name,
-				    json_pack("{s:s, s:s}", "unit", wi->metrics[i].unit, "better",
+				    json_pack("{s:s, s:s, s:b}", "unit", wi->metrics[i].unit,
+					      "better",
 					      wi->metrics[i].better == METRIC_HIGHER ? "higher"
-											: "lower"));
+										     : "lower",
+					      "primary",
+					      scenario_metric_primary(&st->sc, wi, wi->metrics[i].name)));
 	return o;
 }
 
@@ -199,6 +210,8 @@ static int boot_for(struct run_state *st, const struct variant *v, int boot)
 
 	host_opts_default(&ho);
 	ho.accel = st->o->accel;
+	ho.clock = st->clock;
+	ho.icount_shift = (int)get_long(st, NULL, "machine", "icount_shift", ICOUNT_SHIFT_DEFAULT);
 	ho.mem_mib = (int)get_long(st, v, "machine", "memory", 6144);
 	ho.smp = (int)get_long(st, v, "machine", "vcpus", 2);
 	ho.dom0_mem_mib = (int)get_long(st, v, "machine", "dom0_mem", 2048);
@@ -898,6 +911,8 @@ static void usage(FILE *f)
 		"      --seed N         seed for order = random\n"
 		"      --resume DIR     continue an interrupted run in DIR\n"
 		"      --accel auto|tcg|kvm\n"
+		"      --clock auto|icount|host   guest time; overrides [machine] clock (auto:\n"
+		"                       icount under TCG, host under KVM; README \"Clocks\")\n"
 		"  -h, --help\n");
 }
 
@@ -908,6 +923,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "variant", required_argument, 0, 'V' }, { "quick", no_argument, 0, 'Q' },
 		{ "seed", required_argument, 0, 'S' },	 { "resume", required_argument, 0, 'R' },
 		{ "accel", required_argument, 0, 'A' },	 { "help", no_argument, 0, 'h' },
+		{ "clock", required_argument, 0, 'C' },
 		{ 0, 0, 0, 0 }
 	};
 	long x;
@@ -940,6 +956,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 				return pvb_err("--accel: '%s' is not one of auto, tcg, kvm", optarg),
 				       -EINVAL;
 			break;
+		case 'C':
+			if (clock_parse(optarg, &o->clock))
+				return pvb_err("--clock: '%s' is not one of auto, icount, host",
+					       optarg),
+				       -EINVAL;
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -EINVAL;
 		}
@@ -949,6 +971,44 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		return -EINVAL;
 	}
 	o->scenario = argv[optind];
+	return 0;
+}
+
+/* Resolves the accelerator and the clock before anything boots, so that an
+ * impossible pair (clock icount under KVM) is an input error, not a failed step. */
+static int resolve_clock(struct run_state *st)
+{
+	struct host_kvm h;
+	enum accel a;
+	char why[256];
+
+	accel_probe_host("", &h);
+	if (accel_choose(st->o->accel, &h, &a, why, sizeof(why))) {
+		pvb_err("--accel kvm: %s", why);
+		return -EINVAL;
+	}
+	if (clock_choose(st->clock, a, &st->clock, why, sizeof(why))) {
+		pvb_err("%s: %s", st->o->scenario, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --resume into a run of another clock would mix figures that are not comparable. */
+static int resume_clock_check(struct run_state *st, json_t *old)
+{
+	const char *was = json_string_value(
+		json_object_get(json_object_get(old, "environment"), "clock"));
+
+	if (!json_array_size(json_object_get(old, "boots")))
+		return 0;
+	was = was ? was : "host"; /* runs from before clock modes: multi-threaded TCG */
+	if (strcmp(was, clock_name(st->clock))) {
+		pvb_err("--resume: '%s' was measured with the %s clock, this run would use %s "
+			"(pass --clock %s)",
+			st->path, was, clock_name(st->clock), was);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -964,6 +1024,10 @@ static int load_resume(struct run_state *st, struct plan_done **done, size_t *n)
 	if (!old) {
 		pvb_err("--resume: cannot read '%s': %s", st->path, je.text);
 		return -ENOENT;
+	}
+	if (resume_clock_check(st, old)) {
+		json_decref(old);
+		return -EINVAL;
 	}
 	runs = json_object_get(old, "runs");
 	*done = calloc(json_array_size(runs) + 1, sizeof(**done));
@@ -1011,6 +1075,11 @@ static int setup(struct run_state *st, int argc, char **argv)
 			scenario_get(&st->sc, "scenario", "workload"));
 		return -EINVAL;
 	}
+	st->clock = st->o->clock;
+	if (st->clock == CLOCK_AUTO)
+		clock_parse(scenario_get(&st->sc, "machine", "clock"), &st->clock);
+	if (resolve_clock(st))
+		return -EINVAL;
 	for (int i = 0; i < argc; i++)
 		sb_printf(&cmd, "%s%s", i ? " " : "", argv[i]);
 	pvb_utc_iso(when, sizeof(when));
@@ -1034,7 +1103,7 @@ static int setup(struct run_state *st, int argc, char **argv)
 	plan_results_json(&st->sc, &st->plan, &scen, &vars);
 	json_object_set_new(st->res, "scenario", scen);
 	json_object_set_new(st->res, "variants", vars);
-	json_object_set_new(st->res, "metrics_meta", metrics_meta_json(st->wl));
+	json_object_set_new(st->res, "metrics_meta", metrics_meta_json(st, st->wl));
 	plan_describe(&st->sc, &st->plan, false, &err);
 	pvb_info("%s", err.buf ? err.buf : "");
 	sb_free(&err);
@@ -1088,6 +1157,14 @@ int cmd_run(int argc, char **argv)
 	       scenario_get(&st.sc, "scenario", "name"), st.plan.n_steps, st.failed,
 	       pvb_now() - st.t_start, st.measure_s,
 	       100 * st.measure_s / (pvb_now() - st.t_start + 1e-9), st.path);
+	{
+		char note[512];
+
+		printf("clock: %s\n", clock_note(st.clock,
+						  (int)get_long(&st, NULL, "machine", "icount_shift",
+								ICOUNT_SHIFT_DEFAULT),
+						  note, sizeof(note)));
+	}
 	json_decref(st.res);
 	plan_free(&st.plan);
 	scenario_free(&st.sc);

@@ -529,6 +529,11 @@ static int check_override(const struct scenario_entry *e, const struct variant_k
 
 	snprintf(section, sizeof(section), "%.*s", (int)strcspn(vk->pattern, "."), vk->pattern);
 	rc = scenario_check_fixed(e, section, name, why);
+	if (rc >= 0 && (scenario_key_at(rc)->flags & SK_RUN_WIDE))
+		return why_printf(why,
+				  "'%s' in [%s] is the same for every variant of a run (runs of "
+				  "different clocks are not compared): set it in [%s]",
+				  e->key, e->section, section);
 	return rc < 0 ? rc : 0;
 }
 

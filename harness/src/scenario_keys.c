@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define KEYS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
 /* The fixed-section keys. One row drives parsing, validation, `list --keys` and the
  * README. Columns: section, key, type, default, unit, allowed, min, max, flags,
  * workload, doc, example. */
@@ -58,6 +60,13 @@ static const struct scenario_key keys[] = {
 	  "MUST rule makes its runs INVALID, and results.json keeps every check "
 	  "(evidence.conformance).",
 	  "true" },
+	{ "scenario", "primary", ST_LIST, "", "", NULL, 0, 0, 0, NULL,
+	  "Metrics whose verdicts answer the scenario's question and set the exit status of "
+	  "compare (one Holm family over every primary test of the command); empty: the "
+	  "workload's own (fio: the IOPS of each direction measured, iperf3: received "
+	  "throughput, httperf: saturation rate, evtchn: round-trip p50, xenwatch: watch "
+	  "latency p99). The other metrics are exploratory.",
+	  "read_iops, read_clat_p99_ns" },
 	{ "scenario", "tags", ST_LIST, "", "", NULL, 0, 0, 0, NULL,
 	  "Labels to select scenarios by (e.g. in CI).", "blk, nightly" },
 
@@ -69,6 +78,17 @@ static const struct scenario_key keys[] = {
 	  "dom0 memory (Xen dom0_mem=<N>M,max:<N>M).", "3072" },
 	{ "machine", "dom0_vcpus", ST_INT, NULL, "", NULL, 1, 64, 0, NULL,
 	  "dom0 vCPUs (Xen dom0_max_vcpus=); unset: Xen's default, one per CPU.", "1" },
+	{ "machine", "clock", ST_ENUM, "auto", "", "auto|icount|host", 0, 0, SK_RUN_WIDE, NULL,
+	  "Guest time. icount: single-threaded TCG with QEMU -icount shift=N,sleep=off, guest "
+	  "time = executed instructions x 2^N ns, idle skipped: figures measure CPU work along "
+	  "the path and do not move with host load, parallel speedup is not modelled. host: "
+	  "multi-threaded TCG (or KVM): guest time is the host's, for questions about parallel "
+	  "speedup. auto: icount under TCG, host under KVM; icount with KVM is an error. "
+	  "`run --clock` overrides it; every variant of a run has the same clock.",
+	  "host" },
+	{ "machine", "icount_shift", ST_INT, "3", "", NULL, 0, 10, SK_RUN_WIDE, NULL,
+	  "clock = icount: guest time advances 2^N ns per instruction (QEMU -icount shift=N).",
+	  "4" },
 	{ "machine", "xen_cmdline_extra", ST_STRING, "", "", NULL, 0, 0, 0, NULL,
 	  "Words added to Xen's command line.", "sched=credit2" },
 	{ "machine", "dom0_cmdline_extra", ST_STRING, "", "", NULL, 0, 0, 0, NULL,
@@ -104,21 +124,24 @@ static const struct scenario_key keys[] = {
 /* Workloads: their [workload] keys and metric tables (workloads/<name>/). */
 static const struct workload_info workloads[] = {
 	{ "fio", "fio in the domU on the whole PV disk " FIO_DEVICE ", JSON output", fio_keys,
-	  &fio_n_keys, fio_metrics, &fio_n_metrics },
+	  &fio_n_keys, fio_metrics, &fio_n_metrics, KEYS("read_iops", "write_iops") },
 	{ "iperf3", "iperf3 between dom0 (client) and the domU (server, iperf3 -s) over the PV "
 		    "network (netfront, netback, xenbr0), JSON output",
-	  iperf3_keys, &iperf3_n_keys, iperf3_metrics, &iperf3_n_metrics },
+	  iperf3_keys, &iperf3_n_keys, iperf3_metrics, &iperf3_n_metrics,
+	  KEYS("throughput_bits_per_s") },
 	{ "evtchn", "event-channel ping-pong: pvbench-evtchn ping in dom0 notifies, pvbench-evtchn "
 		    "serve in the domU echoes; round-trip times, JSON output",
-	  evtchn_keys, &evtchn_n_keys, evtchn_metrics, &evtchn_n_metrics },
+	  evtchn_keys, &evtchn_n_keys, evtchn_metrics, &evtchn_n_metrics, KEYS("rtt_p50_ns") },
 	{ "httperf", "nginx in the domU serves a static file, httperf in dom0 sweeps offered "
 		     "connection rates over the PV network; reply rate, latency, errors per "
 		     "rate, the saturation rate; text output",
-	  httperf_keys, &httperf_n_keys, httperf_metrics, &httperf_n_metrics },
+	  httperf_keys, &httperf_n_keys, httperf_metrics, &httperf_n_metrics,
+	  KEYS("saturation_rate_per_s") },
 	{ "xenwatch", "pvbench-xenwatch in dom0: latency of xenstore watch events through "
 		      "/dev/xen/xenbus (Linux's xenwatch thread) while N tiny domUs are created "
 		      "and destroyed in a loop; no measured domU; JSON output",
-	  xenwatch_keys, &xenwatch_n_keys, xenwatch_metrics, &xenwatch_n_metrics },
+	  xenwatch_keys, &xenwatch_n_keys, xenwatch_metrics, &xenwatch_n_metrics,
+	  KEYS("watch_p99_ns") },
 };
 
 /* Module parameters a variant may set. Sources: Linux 6.1 drivers (xen-facts B). */
@@ -574,7 +597,77 @@ static int rule_iperf3_length(const struct scenario *sc, const struct variant *v
 	return -EINVAL;
 }
 
-#define KEYS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+/* Calls fn on each comma-separated, blank-trimmed word of list; stops at the first
+ * non-zero return and returns it. */
+static int each_word(const char *list, int (*fn)(const char *w, size_t n, const void *arg),
+		     const void *arg)
+{
+	int rc = 0;
+
+	while (list && *list && !rc) {
+		size_t n = strcspn(list, ",");
+		const char *w = list, *end = list + n;
+
+		while (w < end && isspace((unsigned char)*w))
+			w++;
+		while (end > w && isspace((unsigned char)end[-1]))
+			end--;
+		if (end > w)
+			rc = fn(w, (size_t)(end - w), arg);
+		list += n + (list[n] == ',');
+	}
+	return rc;
+}
+
+static int word_is(const char *w, size_t n, const void *name)
+{
+	return strlen(name) == n && !strncmp(w, name, n);
+}
+
+bool scenario_metric_primary(const struct scenario *sc, const struct workload_info *wi,
+			     const char *metric)
+{
+	const char *list = scenario_get(sc, "scenario", "primary");
+
+	if (list && *list)
+		return each_word(list, word_is, metric) != 0;
+	for (const char *const *p = wi->primary; p && *p; p++)
+		if (!strcmp(*p, metric))
+			return true;
+	return false;
+}
+
+struct metric_lookup {
+	const struct workload_info *wi;
+	char bad[METRIC_NAME_MAX]; /* the first word that is not a metric */
+};
+
+static int word_not_metric(const char *w, size_t n, const void *arg)
+{
+	struct metric_lookup *l = (struct metric_lookup *)arg;
+
+	for (size_t i = 0; i < *l->wi->n_metrics; i++)
+		if (word_is(w, n, l->wi->metrics[i].name))
+			return 0;
+	snprintf(l->bad, sizeof(l->bad), "%.*s", (int)n, w);
+	return -EINVAL;
+}
+
+static int rule_primary(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
+{
+	struct metric_lookup l = {
+		.wi = scenario_workload_find(scenario_get(sc, "scenario", "workload")),
+	};
+	const char *list = scenario_get(sc, "scenario", "primary");
+
+	(void)v;
+	if (!l.wi || !list || !each_word(list, word_not_metric, &l))
+		return 0;
+	sb_printf(msg, "scenario.primary: '%s' is not a metric of workload %s (see 'pvbench list')",
+		  l.bad, l.wi->name);
+	return -EINVAL;
+}
+
 
 static const struct {
 	const char *doc;
@@ -594,6 +687,7 @@ static const struct {
 	  rule_timeout,
 	  KEYS("scenario.timeout", "scenario.quick_runtime", "workload.runtime",
 	       "workload.ramp_time") },
+	{ "scenario.primary names metrics of the workload.", rule_primary, KEYS("scenario.primary") },
 	{ "workload.rwmixread applies only to rw = rw, readwrite or randrw.", rule_rwmixread,
 	  KEYS("workload.rwmixread", "workload.rw") },
 	{ "iperf3: scenario.timeout must exceed workload.omit + workload.duration, and "

@@ -69,6 +69,55 @@ START_TEST(test_argv_kvm_and_escaping)
 }
 END_TEST
 
+/* xen-facts C: single-threaded TCG with -icount shift=N,sleep=off. */
+START_TEST(test_argv_icount)
+{
+	struct qemu_cfg c = base_cfg();
+	char **v;
+	int i;
+
+	c.clock = CLOCK_ICOUNT;
+	c.icount_shift = 3;
+	ck_assert_int_eq(qemu_build_argv(&c, &v), 0);
+	i = argv_find(v, "-accel");
+	ck_assert_str_eq(v[i + 1], "tcg,thread=single");
+	i = argv_find(v, "-icount");
+	ck_assert_int_ge(i, 0);
+	ck_assert_str_eq(v[i + 1], "shift=3,sleep=off");
+	qemu_argv_free(v);
+	c.clock = CLOCK_HOST;
+	ck_assert_int_eq(qemu_build_argv(&c, &v), 0);
+	ck_assert_int_lt(argv_find(v, "-icount"), 0);
+	ck_assert_str_eq(v[argv_find(v, "-accel") + 1], "tcg,thread=multi");
+	qemu_argv_free(v);
+}
+END_TEST
+
+START_TEST(test_clock_choose)
+{
+	enum clock_mode c = CLOCK_AUTO;
+	char why[256], note[512];
+
+	ck_assert_int_eq(clock_parse("icount", &c), 0);
+	ck_assert_int_eq(c, CLOCK_ICOUNT);
+	ck_assert_int_eq(clock_parse("host", &c), 0);
+	ck_assert_int_eq(c, CLOCK_HOST);
+	ck_assert_int_eq(clock_parse("wall", &c), -EINVAL);
+	ck_assert_int_eq(clock_choose(CLOCK_AUTO, ACCEL_TCG, &c, why, sizeof(why)), 0);
+	ck_assert_int_eq(c, CLOCK_ICOUNT);
+	ck_assert_int_eq(clock_choose(CLOCK_HOST, ACCEL_TCG, &c, why, sizeof(why)), 0);
+	ck_assert_int_eq(c, CLOCK_HOST);
+	ck_assert_int_eq(clock_choose(CLOCK_AUTO, ACCEL_KVM, &c, why, sizeof(why)), 0);
+	ck_assert_int_eq(c, CLOCK_HOST);
+	ck_assert_int_eq(clock_choose(CLOCK_ICOUNT, ACCEL_KVM, &c, why, sizeof(why)), -EINVAL);
+	ck_assert_msg(strstr(why, "needs TCG"), "reason '%s'", why);
+	clock_note(CLOCK_ICOUNT, 3, note, sizeof(note));
+	ck_assert_msg(strstr(note, "shift=3") && strstr(note, "x 8 ns"), "note '%s'", note);
+	clock_note(CLOCK_HOST, 0, note, sizeof(note));
+	ck_assert_msg(strstr(note, "host load"), "note '%s'", note);
+}
+END_TEST
+
 START_TEST(test_argv_errors)
 {
 	struct qemu_cfg c = base_cfg();
@@ -78,6 +127,14 @@ START_TEST(test_argv_errors)
 	ck_assert_int_eq(qemu_build_argv(&c, &v), -EINVAL);
 	c = base_cfg();
 	c.mem_mib = 0;
+	ck_assert_int_eq(qemu_build_argv(&c, &v), -EINVAL);
+	c = base_cfg();
+	c.accel = ACCEL_KVM;
+	c.clock = CLOCK_ICOUNT;
+	ck_assert_int_eq(qemu_build_argv(&c, &v), -EINVAL);
+	c = base_cfg();
+	c.clock = CLOCK_ICOUNT;
+	c.icount_shift = 11;
 	ck_assert_int_eq(qemu_build_argv(&c, &v), -EINVAL);
 }
 END_TEST
@@ -150,6 +207,8 @@ int main(void)
 	tcase_add_test(core, test_argv_tcg);
 	tcase_add_test(core, test_argv_kvm_and_escaping);
 	tcase_add_test(core, test_accel_parse);
+	tcase_add_test(core, test_argv_icount);
+	tcase_add_test(core, test_clock_choose);
 	tcase_add_loop_test(core, test_accel_choose, 0,
 			    sizeof(accel_cases) / sizeof(accel_cases[0]));
 	tcase_add_test(core, test_accel_probe_sysfs);

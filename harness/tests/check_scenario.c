@@ -98,6 +98,9 @@ static const struct {
 	  ":6: unknown key 'paralel' in [workload] (did you mean 'parallel'?)" },
 	{ "key-outside-section.ini",
 	  ":1: key 'name' outside any section" },
+	{ "clock-in-variant.ini",
+	  ":11: 'machine.clock' in [variant host] is the same for every variant of a run (runs "
+	  "of different clocks are not compared): set it in [machine]" },
 	{ "long-line.ini",
 	  ":3: line too long (max 198 characters)" },
 	{ "missing-required.ini",
@@ -121,6 +124,9 @@ static const struct {
 	{ "rule-memory.ini",
 	  ":8: machine.dom0_mem (2048 MiB) + guest.memory (2048 MiB) leave Xen less than "
 	  "256 MiB of machine.memory (4096 MiB)" },
+	{ "rule-primary.ini",
+	  ":4: scenario.primary: 'read_iops' is not a metric of workload iperf3 (see 'pvbench "
+	  "list')" },
 	{ "rule-rwmixread.ini",
 	  ":6: workload.rwmixread applies only to rw = rw, readwrite or randrw" },
 	{ "rule-size.ini",
@@ -362,9 +368,21 @@ START_TEST(test_examples_valid)
 			continue;
 		sb_reset(&t);
 		file_with(&t, k, val);
-		if (strcmp(k->section, "scenario"))
-			sb_printf(&t, "[variant v]\n%s.%s = %s\n", k->section, k->name, val);
 		sb_reset(&err);
+		ck_assert_msg(!scenario_load_text("t.ini", t.buf, t.len, &sc, &err), "%s.%s = %s: %s",
+			      k->section, k->name, val, err.buf);
+		scenario_free(&sc);
+		if (!strcmp(k->section, "scenario"))
+			continue;
+		sb_printf(&t, "[variant v]\n%s.%s = %s\n", k->section, k->name, val);
+		sb_reset(&err);
+		if (k->flags & SK_RUN_WIDE) { /* refused as an override */
+			ck_assert_int_eq(scenario_load_text("t.ini", t.buf, t.len, &sc, &err),
+					 -EINVAL);
+			ck_assert_msg(err.buf && strstr(err.buf, "same for every variant"), "%s",
+				      err.buf);
+			continue;
+		}
 		ck_assert_msg(!scenario_load_text("t.ini", t.buf, t.len, &sc, &err), "%s.%s = %s: %s",
 			      k->section, k->name, val, err.buf);
 		scenario_free(&sc);

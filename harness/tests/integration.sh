@@ -36,6 +36,9 @@ check "timeline is ordered" jq -e '.boots[0].timeline | [.xen_banner_s, .dom0_ke
 	.dom0_init_s, .toolstack_ready_s, .xl_create_s, .domU_init_s, .domU_ready_s,
 	.shutdown_done_s] | . == sort' "$j"
 check "accelerator choice recorded" jq -e '.accel_reason | length > 0' "$j"
+check "clock: icount (shift 3) under TCG, host under KVM" \
+	jq -e 'if .accel == "tcg" then .clock == "icount" and .icount_shift == 3
+		else .clock == "host" end' "$j"
 check "serial log kept" test -s "$out/boot/xen-serial.log"
 check "domU console kept" grep -q 'pvbench-domU: init at' "$out/boot/domU-console.log"
 check "no QEMU left behind" bash -c '! pgrep -f "[q]emu-system-x86_64.*pvbctl" >/dev/null'
@@ -79,14 +82,27 @@ metrics_match() { # each run's read_iops equals the raw fio JSON's jobs[0].read.
 }
 check "metrics match the raw fio JSON" metrics_match
 check "results.json says TCG is emulated" jq -e '.environment.emulated == (.environment.accel == "tcg")' "$R"
+check "results.json: the clock (icount under TCG), its shift, note and the QEMU version" \
+	jq -e '.environment | (if .accel == "tcg" then .clock == "icount" and .icount_shift == 3
+		else .clock == "host" end) and (.clock_note | length > 40) and
+		(.qemu_version | test("QEMU"))' "$R"
+check "QEMU ran single-threaded TCG with -icount shift=3,sleep=off" bash -c '
+	[ "$(jq -r .environment.accel "'"$R"'")" != tcg ] ||
+	grep -q -- "-icount.*shift=3,sleep=off" "'"$r"'/console/boot-1/qemu-cmdline.txt"'
+check "run summary names the clock" grep -q '^clock: ' "$out/smoke.out"
+check "metrics_meta: read_iops is the primary metric, latency is not" \
+	jq -e '.metrics_meta.read_iops.primary == true and
+		.metrics_meta.read_clat_p99_ns.primary == false' "$R"
 check "compare runs on the result" bash -c "$pv compare '$r' --baseline 1q >'$out/compare.txt'; [ \$? -le 3 ]"
 check "report renders" $pv report "$r" -o "$out/report"
 check "report carries the emulation banner" grep -qi 'emulat' "$out/report/report.html"
 
 # --- network: a few seconds of iperf3 dom0 -> domU, 1 queue vs 2 -----------------
+# The one scenario of this suite in host-clock mode (multi-threaded TCG), so that
+# both clocks stay alive.
 N=$out/net
-rc=0; $pv run scenarios/net-mq.ini --quick --reps 1 -o "$N" >"$out/net.out" 2>"$out/net.err" || rc=$?
-if [ $rc -eq 0 ]; then ok "pvbench run net-mq.ini --quick --reps 1 exits 0"; else
+rc=0; $pv run scenarios/net-mq.ini --quick --reps 1 --clock host -o "$N" >"$out/net.out" 2>"$out/net.err" || rc=$?
+if [ $rc -eq 0 ]; then ok "pvbench run net-mq.ini --quick --reps 1 --clock host exits 0"; else
 	notok "pvbench run net-mq.ini exits 0 (got $rc)" "$(tail -40 "$out/net.err")"; fi
 NR=$N/results.json
 check "net: both variants OK" jq -e '[.runs[] | .status] == ["OK","OK"]' "$NR"
@@ -104,6 +120,9 @@ check "net: vif hotplug-status connected and both xenbus ends Connected" \
 	jq -e '[.runs[] | .evidence.values | .["vif_backend.hotplug-status"] == "connected" and
 		.["vif_backend.state"] == "4" and .["vif_frontend.state"] == "4"] | all' "$NR"
 check "net: per-interval throughput series kept" jq -e '[.runs[] | .series | length > 0] | all' "$NR"
+check "net: --clock host ran multi-threaded TCG without -icount" bash -c '
+	jq -e ".environment.clock == \"host\" and .environment.icount_shift == null" "'"$NR"'" >/dev/null &&
+	! grep -q -- "-icount" "'"$N"'/console/boot-1/qemu-cmdline.txt"'
 
 # --- event channels: short FIFO vs 2-level ping-pong dom0 <-> domU ------------------
 E=$out/evtchn

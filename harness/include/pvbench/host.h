@@ -10,6 +10,8 @@
 struct host_opts {
 	const char *images_dir; /* NULL: <project>/build/images */
 	enum accel accel;
+	enum clock_mode clock;  /* CLOCK_AUTO: icount under TCG, host under KVM */
+	int icount_shift;       /* -icount shift= (default ICOUNT_SHIFT_DEFAULT) */
 	int mem_mib;            /* QEMU memory (default 3072) */
 	int smp;                /* QEMU vCPUs (default 2) */
 	int dom0_mem_mib;       /* dom0_mem (default 1024) */
@@ -26,6 +28,9 @@ struct host_opts {
 struct host_env {
 	enum accel accel;
 	char accel_reason[256];
+	enum clock_mode clock;	/* resolved: CLOCK_ICOUNT or CLOCK_HOST */
+	int icount_shift;	/* for CLOCK_ICOUNT */
+	char clock_reason[256];
 	char cpu[64];
 	char xen_cmdline[1024], dom0_cmdline[1024];
 	char qemu_version[128];
@@ -33,8 +38,9 @@ struct host_env {
 };
 
 void host_opts_default(struct host_opts *o);
-/* Chooses the accelerator and loads the image manifest (no QEMU yet); prints the
- * error and returns -errno on failure (e.g. -ENODEV for --accel kvm without KVM). */
+/* Chooses the accelerator and the clock and loads the image manifest (no QEMU yet); prints the
+ * error and returns -errno on failure (e.g. -ENODEV for --accel kvm without KVM, -EINVAL for clock icount
+ * under KVM). */
 int host_prepare(const struct host_opts *o, struct host_env *env);
 /* Starts QEMU and waits for dom0's agent. On failure the machine is killed, the
  * reason printed with the console tail, and -ETIMEDOUT / -EPIPE / -EINTR returned. */

@@ -29,9 +29,34 @@ void accel_probe_host(const char *sysfs_root, struct host_kvm *h);
 int accel_choose(enum accel want, const struct host_kvm *h, enum accel *out, char *reason,
 		 int reason_len);
 
+/* How guest time runs (xen-facts C, "Instruction-count time").
+ * ICOUNT: single-threaded TCG with -icount shift=N,sleep=off: guest time advances
+ *   2^N ns per executed instruction (all vCPUs round-robin on one host thread) and
+ *   idle time is skipped, so figures measure CPU work along the path and do not move
+ *   with host load (read IOPS CV 0.4-0.6% where HOST gave 16-56%). Parallel speedup
+ *   is not modelled; spinning and lock contention are counted. TCG only.
+ * HOST: guest time is the host's clock: multi-threaded TCG, or KVM (always). */
+enum clock_mode { CLOCK_AUTO, CLOCK_ICOUNT, CLOCK_HOST };
+#define ICOUNT_SHIFT_DEFAULT 3
+#define ICOUNT_SHIFT_MAX 10 /* QEMU accepts 0..10 */
+
+/* "auto" | "icount" | "host" -> *out; 0 or -EINVAL. */
+int clock_parse(const char *s, enum clock_mode *out);
+const char *clock_name(enum clock_mode c);
+/* Resolves want for the resolved accelerator: auto is ICOUNT under TCG and HOST under
+ * KVM. -EINVAL for ICOUNT with KVM (instruction counting needs TCG: KVM runs guest
+ * code natively, QEMU cannot count it), with the reason in reason. */
+int clock_choose(enum clock_mode want, enum accel accel, enum clock_mode *out, char *reason,
+		 int reason_len);
+/* One sentence on what figures taken with this clock measure (for results.json
+ * environment.clock_note, the run summary, compare and report). shift: icount only. */
+const char *clock_note(enum clock_mode c, int shift, char *buf, int len);
+
 struct qemu_cfg {
 	const char *qemu;        /* binary; default qemu-system-x86_64 */
 	enum accel accel;        /* ACCEL_TCG or ACCEL_KVM (resolved) */
+	enum clock_mode clock;   /* CLOCK_ICOUNT or CLOCK_HOST (resolved; HOST under KVM) */
+	int icount_shift;        /* 0..ICOUNT_SHIFT_MAX, for CLOCK_ICOUNT */
 	const char *cpu;         /* NULL: QEMU_CPU_TCG (TCG) or host (KVM) */
 	int mem_mib, smp;
 	const char *xen, *kernel, *initrd; /* image paths */

@@ -44,6 +44,8 @@ enum scenario_type {
 #define SK_NAME 0x2	/* value is a name: [A-Za-z0-9._-], 1-32 characters */
 #define SK_SECTORS 0x4	/* value (a size) is a multiple of 512 (O_DIRECT on xvda) */
 #define SK_SECONDS 0x8	/* value (a duration) is whole seconds (iperf3 -t, -O) */
+#define SK_RUN_WIDE 0x10 /* the same for every variant: no [variant] override (the clock:
+			  * runs of different clocks are not compared) */
 
 /* What changing a value costs between two steps of a plan. */
 enum scenario_scope {
@@ -292,11 +294,19 @@ struct workload_info {
 	const size_t *n_keys;
 	const struct metric_meta *metrics;
 	const size_t *n_metrics;
+	/* The metrics that answer the workload's question (NULL-terminated): compare's
+	 * verdict and exit status come from these only (reports/README.md); a scenario
+	 * may choose others with [scenario] primary. */
+	const char *const *primary;
 };
 /* The i-th registered workload (order of scenario_workload_at()), NULL past the end. */
 const struct workload_info *scenario_workload_info(size_t i);
 /* The workload called name, or NULL. */
 const struct workload_info *scenario_workload_find(const char *name);
+/* Whether metric m of workload wi answers the scenario's question: named in
+ * [scenario] primary, or, when that is empty, in the workload's primary list. */
+bool scenario_metric_primary(const struct scenario *sc, const struct workload_info *wi,
+			     const char *metric);
 /* Cross-key rules checked after loading, one sentence each; NULL past the end. */
 const char *scenario_rule(size_t i);
 const char *scenario_type_name(enum scenario_type t);
