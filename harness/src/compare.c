@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
 
 const char *const verdict_names[V_NVERDICT] = {
@@ -28,7 +29,17 @@ const char *const cmp_note_text[CMP_NNOTES] = {
     "Welch's t undefined (fewer than 2 samples or no variance)",
     "too few repetitions for any change to reach significance after Holm's correction "
     "(MDC none): add repetitions",
+    "the base has values <= 0, so a resampled base median can be <= 0: no relative "
+    "interval; verdict from the Hodges-Lehmann interval",
+    "values too large for the statistics (they overflow): not judged",
 };
+
+/* GSL's default handler aborts the process (e.g. lngamma of an overflowed
+ * argument); off, GSL returns NAN, which the statistics check. Process-wide. */
+static void gsl_quiet(void)
+{
+	gsl_set_error_handler_off();
+}
 
 enum verdict compare_verdict(enum metric_better better, double p_adj, double lo, double hi,
 			     const struct cmp_opts *o)
@@ -47,8 +58,21 @@ enum verdict compare_verdict(enum metric_better better, double p_adj, double lo,
 
 static void set_nan_boot(struct cmp_metric *m)
 {
-	m->boot.change = m->boot.lo = m->boot.hi = NAN;
+	m->boot.change = m->boot.lo = m->boot.hi = m->boot.achieved = NAN;
 	m->notes |= NOTE_NO_RATIO;
+}
+
+/* Values whose sums or squares overflow leave the summaries or the
+ * Hodges-Lehmann figures infinite or NAN. */
+static bool overflowed(const struct cmp_metric *m)
+{
+	const struct stats_summary *s[] = {&m->base, &m->new};
+
+	for (int i = 0; i < 2; i++)
+		if (!isfinite(s[i]->mean) || !isfinite(s[i]->median) ||
+		    (s[i]->n >= 2 && !isfinite(s[i]->sd)))
+			return true;
+	return !isfinite(m->hl.shift) || !isfinite(m->hl.lo) || !isfinite(m->hl.hi);
 }
 
 int compare_metric(const double *base, size_t nb, const double *new, size_t nn,
@@ -56,6 +80,7 @@ int compare_metric(const double *base, size_t nb, const double *new, size_t nn,
 {
 	int rc;
 
+	gsl_quiet();
 	m->notes = 0;
 	if ((rc = stats_summarise(base, nb, &m->base)) ||
 	    (rc = stats_summarise(new, nn, &m->new)) ||
@@ -67,6 +92,12 @@ int compare_metric(const double *base, size_t nb, const double *new, size_t nn,
 		set_nan_boot(m);
 	else if (rc)
 		return rc;
+	else if (m->base.min <= 0) { /* decided from the data, never from the seed */
+		m->boot.lo = m->boot.hi = NAN;
+		m->notes |= NOTE_NONPOS_BASE;
+	}
+	if (overflowed(m))
+		m->notes |= NOTE_NUMERIC;
 	if (stats_welch(base, nb, new, nn, &m->welch)) {
 		m->welch.t = m->welch.df = m->welch.p = NAN;
 		m->notes |= NOTE_NO_WELCH;
@@ -83,7 +114,9 @@ static enum verdict metric_verdict(struct cmp_metric *m, const struct cmp_opts *
 
 	if (m->meta.better == METRIC_BETTER_UNKNOWN)
 		m->notes |= NOTE_NO_DIRECTION;
-	if (m->notes & NOTE_NO_RATIO) {
+	if (m->notes & NOTE_NUMERIC)
+		return V_INCONCLUSIVE;
+	if (cmp_on_shift(m)) {
 		/* Only a clear shift away from 0 can be judged without a ratio. */
 		if (m->p_holm < o->alpha && (m->hl.lo > 0 || m->hl.hi < 0))
 			return compare_verdict(m->meta.better, m->p_holm, m->hl.lo, m->hl.hi, o);
@@ -95,7 +128,8 @@ static enum verdict metric_verdict(struct cmp_metric *m, const struct cmp_opts *
 	return v == V_NO_CHANGE && (m->notes & NOTE_FEW_SAMPLES) ? V_INCONCLUSIVE : v;
 }
 
-/* Minimum detectable change at level alpha / k, Holm's first step over k metrics;
+/* Minimum detectable change at level alpha / k, Holm's first step over the k tests
+ * of the metric's family;
  * INFINITY when even complete separation of the samples could not reach it
  * (smallest two-sided exact Mann-Whitney p = 2 / C(nb + nn, nb)). */
 static void set_mdc(struct cmp_metric *m, size_t k, const struct cmp_opts *o)
@@ -113,7 +147,9 @@ static void set_mdc(struct cmp_metric *m, size_t k, const struct cmp_opts *o)
 	}
 }
 
-int compare_finish(struct cmp_metric *m, size_t nm, const struct cmp_opts *o)
+/* One Holm family: the metrics m[i] of family f among m[0..nm). */
+static int finish_family(struct cmp_metric **m, size_t nm, enum cmp_family f,
+			 const struct cmp_opts *o)
 {
 	double *p = calloc(nm ? nm : 1, sizeof(*p));
 	size_t k = 0;
@@ -122,16 +158,75 @@ int compare_finish(struct cmp_metric *m, size_t nm, const struct cmp_opts *o)
 	if (!p)
 		return -ENOMEM;
 	for (size_t i = 0; i < nm; i++) {
-		p[i] = m[i].mw.p;
+		p[i] = cmp_family_of(m[i]) == f ? m[i]->mw.p : NAN;
 		k += !isnan(p[i]);
 	}
 	rc = stats_holm(p, nm, p);
 	for (size_t i = 0; !rc && i < nm; i++) {
-		m[i].p_holm = p[i];
-		set_mdc(&m[i], k, o);
-		m[i].verdict = metric_verdict(&m[i], o);
+		if (cmp_family_of(m[i]) != f)
+			continue;
+		m[i]->p_holm = p[i];
+		set_mdc(m[i], k, o);
+		m[i]->verdict = metric_verdict(m[i], o);
 	}
 	free(p);
+	return rc;
+}
+
+static int finish_all(struct cmp_metric **m, size_t nm, const struct cmp_opts *o)
+{
+	int rc;
+
+	gsl_quiet();
+	rc = finish_family(m, nm, CMP_PRIMARY, o);
+	return rc ? rc : finish_family(m, nm, CMP_EXPLORATORY, o);
+}
+
+int compare_finish(struct cmp_metric *m, size_t nm, const struct cmp_opts *o)
+{
+	struct cmp_metric **pm = calloc(nm ? nm : 1, sizeof(*pm));
+	int rc;
+
+	if (!pm)
+		return -ENOMEM;
+	for (size_t i = 0; i < nm; i++)
+		pm[i] = &m[i];
+	rc = finish_all(pm, nm, o);
+	free(pm);
+	return rc;
+}
+
+static void count_verdicts(struct comparison *c)
+{
+	memset(c->count, 0, sizeof(c->count));
+	for (size_t i = 0; i < c->npair; i++)
+		for (size_t j = 0; j < c->pair[i].nm; j++) {
+			const struct cmp_metric *m = &c->pair[i].m[j];
+
+			c->count[cmp_family_of(m)][m->verdict]++;
+		}
+}
+
+int compare_adjust(struct comparison *c, size_t nc)
+{
+	struct cmp_metric **pm;
+	size_t n = 0, k = 0;
+	int rc;
+
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < c[i].npair; j++)
+			n += c[i].pair[j].nm;
+	pm = calloc(n ? n : 1, sizeof(*pm));
+	if (!pm)
+		return -ENOMEM;
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < c[i].npair; j++)
+			for (size_t l = 0; l < c[i].pair[j].nm; l++)
+				pm[k++] = &c[i].pair[j].m[l];
+	rc = finish_all(pm, n, nc ? &c[0].opts : NULL);
+	for (size_t i = 0; i < nc; i++)
+		count_verdicts(&c[i]);
+	free(pm);
 	return rc;
 }
 
@@ -147,6 +242,33 @@ static int no_ok_runs(const struct pvb_results *r, const struct pvb_variant *v)
 	pvb_err("'%s': variant '%s' has no OK repetitions (%s)", r->path, v->name,
 		v->nruns ? variant_excluded_str(v, why, sizeof(why)) : "no runs");
 	return -EINVAL;
+}
+
+/* Unit, direction and primary mark of a metric from both runs: metrics_meta wins
+ * over the name's suffix; opposite directions in the two files are an input error. */
+static int pair_meta(const struct cmp_pair *p, struct cmp_metric *m)
+{
+	const struct pvb_results *b = p->base_run, *n = p->new_run;
+	struct result_meta nm;
+
+	results_metric_meta(b, m->name, &m->meta);
+	m->primary = results_metric_primary(b, m->name);
+	if (b == n)
+		return 0;
+	results_metric_meta(n, m->name, &nm);
+	if (m->meta.from_file && nm.from_file && m->meta.better != nm.better) {
+		pvb_err("metric '%s' is better %s in '%s' but %s in '%s': cannot compare it",
+			m->name, metric_better_name(m->meta.better), b->path,
+			metric_better_name(nm.better), n->path);
+		return -EINVAL;
+	}
+	if (nm.from_file && !m->meta.from_file)
+		m->meta = nm;
+	/* primary when a file that marks primaries says so; all of them when neither does */
+	if (b->marks_primary || n->marks_primary)
+		m->primary = (b->marks_primary && results_metric_primary(b, m->name)) ||
+			     (n->marks_primary && results_metric_primary(n, m->name));
+	return 0;
 }
 
 /* Fills p->m with the metrics both sides have, in the base side's order. */
@@ -169,14 +291,15 @@ static int pair_metrics(struct cmp_pair *p, const struct cmp_opts *o)
 			continue;
 		}
 		m->name = sb->metric;
-		results_metric_meta(p->base_run, m->name, &m->meta);
-		rc = compare_metric(sb->v, sb->n, sn->v, sn->n, o, m);
+		rc = pair_meta(p, m);
+		if (!rc)
+			rc = compare_metric(sb->v, sb->n, sn->v, sn->n, o, m);
 		p->nm += !rc;
 	}
 	for (size_t i = 0; i < n->nseries; i++)
 		p->only_new +=
 		    wanted(o, n->series[i].metric) && !variant_series(b, n->series[i].metric);
-	return rc ? rc : compare_finish(p->m, p->nm, o);
+	return rc;
 }
 
 static int add_pair(struct comparison *c, const struct pvb_results *br, const struct pvb_variant *b,
@@ -201,16 +324,17 @@ static int add_pair(struct comparison *c, const struct pvb_results *br, const st
 	return pair_metrics(p, &c->opts);
 }
 
-/* Common checks once the pairs are built; counts verdicts. */
+/* Common checks once the pairs are built; one Holm family per kind over the
+ * whole comparison, and the verdicts counted. */
 static int finish(struct comparison *c, const char *what)
 {
 	size_t total = 0;
+	int rc = compare_adjust(c, 1);
 
-	for (size_t i = 0; i < c->npair; i++) {
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < c->npair; i++)
 		total += c->pair[i].nm;
-		for (size_t j = 0; j < c->pair[i].nm; j++)
-			c->count[c->pair[i].m[j].verdict]++;
-	}
 	if (total || c->opts.lenient)
 		return 0;
 	if (c->opts.metrics)
@@ -231,10 +355,19 @@ static int fail(struct comparison *c, int rc)
 int compare_runs(const struct pvb_results *a, const struct pvb_results *b, const struct cmp_opts *o,
 		 struct comparison *c)
 {
-	char what[600];
+	char what[600], ca[32], cb[32];
 	int rc = 0;
 
-	*c = (struct comparison){.opts = *o, .emulated = a->emulated || b->emulated};
+	gsl_quiet();
+	*c = (struct comparison){
+	    .opts = *o, .emulated = a->emulated || b->emulated, .run = {a, b}};
+	if (!results_same_clock(a, b) && !o->allow_mixed_clocks) {
+		pvb_err("'%s' ran on the %s clock but '%s' on the %s clock: their figures are "
+			"not comparable (--allow-mixed-clocks compares them anyway)",
+			a->path, results_clock_str(a, ca, sizeof(ca)), b->path,
+			results_clock_str(b, cb, sizeof(cb)));
+		return -EINVAL;
+	}
 	if (a->nvar == 1 && b->nvar == 1)
 		rc = add_pair(c, a, &a->var[0], b, &b->var[0]);
 	for (size_t i = 0; !rc && (a->nvar != 1 || b->nvar != 1) && i < a->nvar; i++) {
@@ -260,7 +393,8 @@ int compare_variants(const struct pvb_results *r, const char *baseline, const st
 	char what[600];
 	int rc = 0;
 
-	*c = (struct comparison){.opts = *o, .emulated = r->emulated};
+	gsl_quiet();
+	*c = (struct comparison){.opts = *o, .emulated = r->emulated, .run = {r, r}};
 	if (!b) {
 		if (o->lenient)
 			return 0;
@@ -292,11 +426,84 @@ void comparison_free(struct comparison *c)
 	c->npair = 0;
 }
 
+size_t cmp_count(const struct comparison *c, enum verdict v)
+{
+	return c->count[CMP_PRIMARY][v] + c->count[CMP_EXPLORATORY][v];
+}
+
+size_t cmp_count_gated(const struct comparison *c, enum verdict v)
+{
+	return c->count[CMP_PRIMARY][v] + (c->opts.gate_all ? c->count[CMP_EXPLORATORY][v] : 0);
+}
+
 int comparison_exit_status(const struct comparison *c)
 {
-	if (c->count[V_WORSE])
+	if (c->io_error)
+		return 2;
+	if (cmp_count_gated(c, V_WORSE))
 		return 1;
-	return c->count[V_INCONCLUSIVE] ? 3 : 0;
+	return cmp_count_gated(c, V_INCONCLUSIVE) ? 3 : 0;
+}
+
+const char *cmp_clock_name(const struct comparison *c, size_t nc)
+{
+	const struct pvb_results *first = NULL;
+
+	for (size_t i = 0; i < nc; i++)
+		for (int s = 0; s < 2; s++) {
+			if (!c[i].run[s])
+				continue;
+			if (!first)
+				first = c[i].run[s];
+			else if (!results_same_clock(first, c[i].run[s]))
+				return "mixed";
+		}
+	return first ? first->clock : "host";
+}
+
+const char *cmp_clock_line(char *buf, size_t len, const struct comparison *c, size_t nc)
+{
+	const char *name = cmp_clock_name(c, nc);
+	const struct pvb_results *seen[64];
+	size_t off, nseen = 0;
+
+	if (!strcmp(name, "host")) {
+		snprintf(buf, len, "Clock: host time (multi-threaded TCG or KVM): figures move with "
+				   "host load.");
+		return buf;
+	}
+	for (size_t i = 0; strcmp(name, "mixed") && i < nc; i++)
+		for (int s = 0; s < 2; s++)
+			if (c[i].run[s]) {
+				snprintf(buf, len,
+					 "Clock: instruction count (QEMU -icount shift=%d, sleep=off): "
+					 "guest time is executed instructions x %d ns, idle time "
+					 "skipped; figures measure CPU work along the I/O path and do "
+					 "not move with host load; parallel speedup is not modelled.",
+					 c[i].run[s]->icount_shift, 1 << c[i].run[s]->icount_shift);
+				return buf;
+			}
+	off = snprintf(buf, len, "Clock: mixed (");
+	for (size_t i = 0; i < nc; i++)
+		for (int s = 0; s < 2; s++) {
+			const struct pvb_results *r = c[i].run[s];
+			char k[32];
+			size_t j = 0;
+
+			while (j < nseen && seen[j] != r)
+				j++;
+			if (!r || j < nseen || nseen == ARRAY_SIZE(seen) || off >= len)
+				continue;
+			seen[nseen++] = r;
+			off += snprintf(buf + off, len - off, "%s%s: %s", nseen > 1 ? "; " : "",
+					r->label, results_clock_str(r, k, sizeof(k)));
+		}
+	if (off < len)
+		snprintf(buf + off, len - off,
+			 "), compared only because of --allow-mixed-clocks: instruction-count "
+			 "and host-time figures measure different things, so differences between "
+			 "them are not measured changes.");
+	return buf;
 }
 
 const char *cmp_side_label(const struct cmp_pair *p, int new_side, char *buf, size_t len)
@@ -321,20 +528,23 @@ static const char compare_usage[] =
     "repetitions are compared; the others are counted in the output.\n\n"
     "Per metric: n, median, mean, sd, CV, min, max of each side; the change of medians\n"
     "(new / base - 1) with a 95% percentile-bootstrap interval; Mann-Whitney p\n"
-    "(exact for small samples without ties), Holm-adjusted over the pair's metrics;\n"
-    "Welch's t; the Hodges-Lehmann shift; the minimum detectable change (MDC, 80%\n"
-    "power). Verdict: better/worse (by the metric's direction) when adjusted p < alpha\n"
-    "and the interval excludes 0; no change when the interval lies inside +-band and\n"
-    "each side has at least 5 OK samples; otherwise inconclusive.\n\n"
+    "(exact for small samples without ties), Holm-adjusted over every primary test of\n"
+    "the command (and separately over the exploratory ones); Welch's t; the\n"
+    "Hodges-Lehmann shift; the minimum detectable change (MDC, 80% power). Verdict:\n"
+    "better/worse (by the metric's direction) when adjusted p < alpha and the\n"
+    "interval excludes 0; no change when the interval lies inside +-band and each side\n"
+    "has at least 5 OK samples; otherwise inconclusive. Runs of different clocks\n"
+    "(icount, host) are refused.\n\n"
     "options:\n";
 
 static const char compare_exit[] =
-    "\nexit status: 0 no metric worse; 1 some metric worse; 3 nothing worse but some\n"
-    "inconclusive; 2 usage or input error. Formats: reports/README.md.\n";
+    "\nexit status, over the primary metrics (all metrics with --gate all): 0 no metric\n"
+    "worse; 1 some metric worse; 3 nothing worse but some inconclusive; 2 usage or\n"
+    "input error. Formats: reports/README.md.\n";
 
 struct compare_args {
 	struct cmp_opts o;
-	const char *baseline, *format, *junit;
+	const char *baseline, *format, *junit, *gate;
 	bool tap, brief, help;
 	double band_pct;
 	char *pos[3];
@@ -352,6 +562,11 @@ static int compare_parse(int argc, char **argv, struct compare_args *a)
 	    {"--junit", CLI_STR, &a->junit, 0, 0, "FILE",
 	     "also write JUnit XML: a test case per metric, \"worse\" fails"},
 	    {"--tap", CLI_FLAG, &a->tap, 0, 0, NULL, "print TAP 13 instead of a table"},
+	    {"--gate", CLI_STR, &a->gate, 0, 0, "WHICH",
+	     "primary (default): only primary metrics set the exit status, TAP and JUnit; "
+	     "all: exploratory ones too"},
+	    {"--allow-mixed-clocks", CLI_FLAG, &a->o.allow_mixed_clocks, 0, 0, NULL,
+	     "compare runs of different clocks (icount, host) instead of refusing"},
 	    {"--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help"},
 	};
 	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));
@@ -382,6 +597,10 @@ static int compare_check_args(const struct compare_args *a)
 		pvb_err("unknown format '%s' (text, md, json or csv)", a->format);
 		return -EINVAL;
 	}
+	if (strcmp(a->gate, "primary") && strcmp(a->gate, "all")) {
+		pvb_err("unknown gate '%s' (primary or all)", a->gate);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -398,12 +617,17 @@ static int emit_junit(const char *path, const struct comparison *c)
 	return rc;
 }
 
-static int compare_emit(const struct compare_args *a, const struct comparison *c)
+/* JUnit first, so that the exit status every format states (JSON's exit_status)
+ * already knows whether it could be written. */
+static int compare_emit(const struct compare_args *a, struct comparison *c)
 {
 	struct rbuf o = {0};
-	int rc = a->tap ? report_cmp_tap(&o, c)
-			: report_cmp_format(a->format)(&o, c, a->brief ? REPORT_BRIEF : 0);
+	int rc;
 
+	if (a->junit && emit_junit(a->junit, c))
+		c->io_error = true;
+	rc = a->tap ? report_cmp_tap(&o, c)
+		    : report_cmp_format(a->format)(&o, c, a->brief ? REPORT_BRIEF : 0);
 	if (rc) {
 		pvb_err("out of memory formatting the comparison");
 	} else if (fwrite(o.sb.buf, 1, o.sb.len, stdout) != o.sb.len || fflush(stdout)) {
@@ -411,9 +635,7 @@ static int compare_emit(const struct compare_args *a, const struct comparison *c
 		rc = -EIO;
 	}
 	sb_free(&o.sb);
-	if (!rc && a->junit)
-		rc = emit_junit(a->junit, c);
-	return rc;
+	return rc ? rc : c->io_error ? -EIO : 0;
 }
 
 /* Loads the inputs and compares them; 0 or -errno, the error already printed. */
@@ -450,7 +672,8 @@ static void warn_few_samples(const struct comparison *c)
 
 int cmd_compare(int argc, char **argv)
 {
-	struct compare_args a = {.o = CMP_OPTS_DEFAULT, .format = "text", .band_pct = 2};
+	struct compare_args a = {
+	    .o = CMP_OPTS_DEFAULT, .format = "text", .gate = "primary", .band_pct = 2};
 	struct pvb_results r[2] = {0};
 	struct comparison c = {0};
 	int rc = compare_parse(argc, argv, &a);
@@ -459,6 +682,8 @@ int cmd_compare(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (compare_check_args(&a))
 		return 2;
+	a.o.gate_all = !strcmp(a.gate, "all");
+	gsl_quiet();
 	rc = compare_inputs(&a, r, &c);
 	if (!rc) {
 		warn_few_samples(&c);

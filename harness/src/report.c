@@ -38,6 +38,8 @@ static int report_parse(int argc, char **argv, struct report_args *a)
 	const struct cli_opt opts[] = {
 	    {"-o", CLI_STR, &a->out, 0, 0, "DIR", "output directory (required)"},
 	    CMP_CLI_OPTS(a->band_pct, a->o),
+	    {"--allow-mixed-clocks", CLI_FLAG, &a->o.allow_mixed_clocks, 0, 0, NULL,
+	     "compare runs of different clocks (icount, host) instead of refusing"},
 	    {"--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help"},
 	};
 	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));
@@ -109,6 +111,8 @@ static int build_comparisons(struct report *r)
 	for (size_t i = 1; i < r->nruns && !rc; i++)
 		if (!(rc = compare_runs(&r->runs[0], &r->runs[i], &r->opts, &r->cmp[r->ncmp])))
 			r->ncmp++;
+	if (!rc) /* one Holm family per kind for the whole report */
+		rc = compare_adjust(r->cmp, r->ncmp);
 	if (rc == -ENOMEM)
 		pvb_err("out of memory comparing the runs");
 	for (size_t i = 0; i < r->ncmp && r->nruns > 1; i++)
@@ -171,7 +175,7 @@ static int check_compared(const struct report *r)
 			ok += r->runs[i].var[j].nstatus[PVB_OK];
 	for (size_t i = r->first_cross; i < r->ncmp; i++)
 		for (int v = 0; v < V_NVERDICT; v++)
-			compared += r->cmp[i].count[v];
+			compared += cmp_count(&r->cmp[i], v);
 	if (!ok) {
 		pvb_err("every repetition failed: no OK repetition in %s; the report in '%s' "
 			"shows the failures",

@@ -69,7 +69,9 @@ static json_t *metric_json(const struct cmp_metric *m)
 	    jpct(m->boot.lo), "ci_hi_pct", jpct(m->boot.hi), "p_holm", jnum(m->p_holm), "mdc_pct",
 	    jpct(m->mdc), "verdict", verdict_names[m->verdict], "notes", notes_json(m->notes));
 
-	if (j && json_object_set_new(j, "mdc_reachable", json_boolean(!isinf(m->mdc)))) {
+	if (j && (json_object_set_new(j, "mdc_reachable", json_boolean(!isinf(m->mdc))) ||
+		  json_object_set_new(j, "primary", json_boolean(m->primary)) ||
+		  json_object_set_new(j, "ci_confidence", jnum(m->boot.achieved)))) {
 		json_decref(j);
 		return NULL;
 	}
@@ -103,21 +105,41 @@ static json_t *params_json(const struct cmp_opts *o)
 			 (json_int_t)o->seed, "mdc_power", jnum(o->power), "metrics", o->metrics);
 }
 
+static json_t *counts_json(const size_t *k)
+{
+	return json_pack("{s:I, s:I, s:I, s:I}", "better", (json_int_t)k[V_BETTER], "worse",
+			 (json_int_t)k[V_WORSE], "no_change", (json_int_t)k[V_NO_CHANGE],
+			 "inconclusive", (json_int_t)k[V_INCONCLUSIVE]);
+}
+
+/* summary: the primary counts, and the exploratory ones under "exploratory". */
+static json_t *summary_counts(const struct comparison *c)
+{
+	json_t *s = counts_json(c->count[CMP_PRIMARY]);
+
+	if (s && json_object_set_new(s, "exploratory", counts_json(c->count[CMP_EXPLORATORY]))) {
+		json_decref(s);
+		return NULL;
+	}
+	return s;
+}
+
 static json_t *comparison_json(const struct comparison *c)
 {
 	json_t *pairs = json_array();
+	char line[1024];
 
 	for (size_t i = 0; pairs && i < c->npair; i++)
 		if (json_array_append_new(pairs, pair_json(&c->pair[i]))) {
 			json_decref(pairs);
 			return NULL;
 		}
-	return json_pack(
-	    "{s:s, s:b, s:o, s:o, s:{s:I, s:I, s:I, s:I}, s:i}", "schema", COMPARE_SCHEMA,
-	    "emulated", c->emulated, "params", params_json(&c->opts), "pairs", pairs, "summary",
-	    "better", (json_int_t)c->count[V_BETTER], "worse", (json_int_t)c->count[V_WORSE],
-	    "no_change", (json_int_t)c->count[V_NO_CHANGE], "inconclusive",
-	    (json_int_t)c->count[V_INCONCLUSIVE], "exit_status", comparison_exit_status(c));
+	return json_pack("{s:s, s:b, s:s, s:s, s:s, s:o, s:o, s:o, s:i}", "schema",
+			 COMPARE_SCHEMA, "emulated", c->emulated, "clock", cmp_clock_name(c, 1),
+			 "clock_note", cmp_clock_line(line, sizeof(line), c, 1), "gate",
+			 c->opts.gate_all ? "all" : "primary", "params", params_json(&c->opts),
+			 "pairs", pairs, "summary", summary_counts(c), "exit_status",
+			 comparison_exit_status(c));
 }
 
 int report_cmp_json(struct rbuf *o, const struct comparison *c, unsigned flags)
@@ -162,7 +184,7 @@ static const char csv_head[] =
     "base_n,base_median,base_mean,base_sd,base_cv_pct,base_min,base_max,"
     "new_n,new_median,new_mean,new_sd,new_cv_pct,new_min,new_max,"
     "change_pct,ci_lo_pct,ci_hi_pct,mw_u,mw_p,mw_exact,p_holm,welch_t,welch_df,welch_p,"
-    "hl_shift,hl_lo,hl_hi,mdc_pct,verdict\n";
+    "hl_shift,hl_lo,hl_hi,mdc_pct,verdict,family\n";
 
 static void csv_summary(struct rbuf *o, const struct stats_summary *s)
 {
@@ -198,7 +220,8 @@ static void csv_row(struct rbuf *o, const struct cmp_pair *p, const struct cmp_m
 	csv_summary(o, &m->new);
 	for (size_t i = 0; i < ARRAY_SIZE(nums); i++)
 		csv_num(o, nums[i]);
-	csv_str(o, verdict_names[m->verdict], true);
+	csv_str(o, verdict_names[m->verdict], false);
+	csv_str(o, m->primary ? "primary" : "exploratory", true);
 }
 
 int report_cmp_csv(struct rbuf *o, const struct comparison *c, unsigned flags)

@@ -29,11 +29,24 @@ static void heading_run(struct doc *d, const struct report *r, size_t i, const c
 	d->ops->heading(d, 3, t);
 }
 
+/* What the runs' clock measures (cmp_clock_line over every run). */
+static void clock_line(struct doc *d, const struct report *r)
+{
+	struct comparison c[16] = {0};
+	size_t n = r->nruns < ARRAY_SIZE(c) ? r->nruns : ARRAY_SIZE(c);
+	char t[1024];
+
+	for (size_t i = 0; i < n; i++)
+		c[i].run[0] = c[i].run[1] = &r->runs[i];
+	d->ops->para(d, cmp_clock_line(t, sizeof(t), c, n));
+}
+
 static void sec_banners(struct doc *d, const struct report *r)
 {
 	if (r->emulated)
 		d->ops->banner(d, "Measured under TCG emulation (environment.emulated): timings "
 				  "show relative behaviour under emulation, not hardware speed.");
+	clock_line(d, r);
 	for (size_t i = 0; i < r->nruns; i++)
 		if (!json_is_true(json_object_get(r->runs[i].root, "complete"))) {
 			char t[300];
@@ -56,7 +69,49 @@ static const char *signed_num(char *buf, size_t len, double x)
 	return buf;
 }
 
-static void summary_rows(struct doc *d, const struct comparison *c, bool *shifts)
+/* Whether every interval of the summary reaches the nominal level. */
+static bool summary_at_level(const struct report *r)
+{
+	for (size_t i = 0; i < r->ncmp; i++)
+		for (size_t j = 0; j < r->cmp[i].npair; j++)
+			for (size_t k = 0; k < r->cmp[i].pair[j].nm; k++) {
+				const struct cmp_metric *m = &r->cmp[i].pair[j].m[k];
+				double a = cmp_on_shift(m) ? m->hl.achieved : m->boot.achieved;
+
+				if (!isnan(a) && a < r->opts.conf - 1e-9)
+					return false;
+			}
+	return true;
+}
+
+/* " 95%", " 66.7%" (Hodges-Lehmann, exact) or " <=50%" (bootstrap, a bound). */
+static void level_suffix(char *buf, size_t len, const struct cmp_metric *m, double conf)
+{
+	bool hl = cmp_on_shift(m);
+	double a = hl ? m->hl.achieved : m->boot.achieved;
+
+	if (isnan(a) || a >= conf - 1e-9)
+		snprintf(buf, len, " %.3g%%", conf * 100);
+	else
+		snprintf(buf, len, " %s%.3g%%", hl || a == 0 ? "" : "<=", a * 100);
+}
+
+/* The answer first: one sentence per primary metric of every comparison. */
+static void headlines(struct doc *d, const struct report *r)
+{
+	for (size_t i = 0; i < r->ncmp; i++)
+		for (size_t j = 0; j < r->cmp[i].npair; j++)
+			for (size_t k = 0; k < r->cmp[i].pair[j].nm; k++) {
+				char t[1024];
+
+				if (r->cmp[i].pair[j].m[k].primary)
+					d->ops->para(d, cmp_headline(t, sizeof(t), &r->cmp[i],
+								     &r->cmp[i].pair[j],
+								     &r->cmp[i].pair[j].m[k]));
+			}
+}
+
+static void summary_rows(struct doc *d, const struct comparison *c, bool *shifts, bool lvl)
 {
 	for (size_t i = 0; i < c->npair; i++) {
 		const struct cmp_pair *p = &c->pair[i];
@@ -66,11 +121,13 @@ static void summary_rows(struct doc *d, const struct comparison *c, bool *shifts
 			 cmp_side_label(p, 1, n, sizeof(n)));
 		for (size_t j = 0; j < p->nm; j++) {
 			const struct cmp_metric *m = &p->m[j];
-			char ch[3 * N], lo[N], hi[N], ci[3 * N], pv[N];
-			const char *row[] = {t,	 m->name, verdict_names[m->verdict],
+			char ch[3 * N], lo[N], hi[N], ci[4 * N], pv[N], v[N];
+			const char *row[] = {t,	 m->name, v,
 					     ch, ci,	  fmt_p(pv, N, m->p_holm)};
 
-			if (m->notes & NOTE_NO_RATIO) { /* judged on the Hodges-Lehmann shift */
+			snprintf(v, N, "%s%s", verdict_names[m->verdict],
+				 m->primary ? "" : " (exploratory)");
+			if (cmp_on_shift(m)) { /* judged on the Hodges-Lehmann shift */
 				snprintf(ch, sizeof(ch), "shift %s%s%s",
 					 signed_num(lo, N, m->hl.shift), *m->meta.unit ? " " : "",
 					 m->meta.unit);
@@ -82,6 +139,11 @@ static void summary_rows(struct doc *d, const struct comparison *c, bool *shifts
 				snprintf(ci, sizeof(ci), "[%s, %s]", fmt_pct(lo, N, m->boot.lo),
 					 fmt_pct(hi, N, m->boot.hi));
 			}
+			if (isnan(m->boot.lo) && !cmp_on_shift(m))
+				snprintf(ci, sizeof(ci), "-");
+			else if (lvl)
+				level_suffix(ci + strlen(ci), sizeof(ci) - strlen(ci), m,
+					     c->opts.conf);
 			doc_row(d, row, verdict_class[m->verdict]);
 		}
 	}
@@ -89,12 +151,15 @@ static void summary_rows(struct doc *d, const struct comparison *c, bool *shifts
 
 static void sec_summary(struct doc *d, const struct report *r)
 {
-	static const char *const head[] = {"comparison", "metric", "verdict",
-					   "change",	 "95% CI", "p (Holm)"};
-	size_t count[V_NVERDICT] = {0}, total = 0;
+	bool lvl = !summary_at_level(r);
+	char cih[N], sum[400];
+	const char *const head[] = {"comparison", "metric", "verdict", "change", cih, "p (Holm)"};
+	size_t count[CMP_NFAMILY][V_NVERDICT] = {{0}}, total = 0;
 	bool shifts = false;
 
+	snprintf(cih, N, lvl ? "CI" : "%.0f%% CI", r->opts.conf * 100);
 	d->ops->heading(d, 2, "Summary");
+	headlines(d, r);
 	for (size_t i = 0; i < r->nruns; i++) {
 		const json_t *sc = json_object_get(r->runs[i].root, "scenario");
 
@@ -104,8 +169,9 @@ static void sec_summary(struct doc *d, const struct report *r)
 			  rj_str(r->runs[i].root, "started_at") ?: "?", r->runs[i].nvar);
 	}
 	for (size_t i = 0; i < r->ncmp; i++)
-		for (int v = 0; v < V_NVERDICT; v++)
-			count[v] += r->cmp[i].count[v], total += r->cmp[i].count[v];
+		for (int f = 0; f < CMP_NFAMILY; f++)
+			for (int v = 0; v < V_NVERDICT; v++)
+				count[f][v] += r->cmp[i].count[f][v], total += r->cmp[i].count[f][v];
 	if (!total) {
 		d->ops->para(d, "Nothing was compared: no pair of variants has OK repetitions of "
 				"a common metric (see Failures).");
@@ -113,16 +179,19 @@ static void sec_summary(struct doc *d, const struct report *r)
 	}
 	doc_table(d, ARRAY_SIZE(head), head, 0x38);
 	for (size_t i = 0; i < r->ncmp; i++)
-		summary_rows(d, &r->cmp[i], &shifts);
+		summary_rows(d, &r->cmp[i], &shifts, lvl);
 	doc_table_end(d);
-	doc_paraf(d, "%zu better, %zu worse, %zu no change, %zu inconclusive.", count[V_BETTER],
-		  count[V_WORSE], count[V_NO_CHANGE], count[V_INCONCLUSIVE]);
+	doc_paraf(d, "%s.", cmp_summary(sum, sizeof(sum), (const size_t(*)[V_NVERDICT])count));
 	if (shifts)
 		d->ops->para(d,
-			     "\"shift\": the base median is not positive (e.g. no retransmits), "
-			     "so there is no relative change; the change and its interval are the "
-			     "Hodges-Lehmann shift new - base and its interval, in the metric's "
-			     "unit (see Comparisons).");
+			     "\"shift\": the base median is not positive (e.g. no retransmits) or "
+			     "the base has values <= 0, so there is no reliable relative change; "
+			     "the change and its interval are the Hodges-Lehmann shift new - base "
+			     "and its interval, in the metric's unit (see Comparisons).");
+	if (lvl)
+		d->ops->para(d, "CI levels below the nominal one are those the interval reaches: "
+				"exact for a Hodges-Lehmann shift, an upper bound (<=) for the "
+				"bootstrap interval of a change (few repetitions).");
 }
 
 static void sec_charts(struct doc *d, const struct report *r)

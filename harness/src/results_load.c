@@ -56,6 +56,8 @@ double rj_num(const json_t *obj, const char *key, double def)
 	return json_is_number(v) ? json_number_value(v) : def;
 }
 
+static int bad_shape(const struct pvb_results *r, const char *what);
+
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -82,6 +84,52 @@ void results_metric_meta(const struct pvb_results *r, const char *metric, struct
 		m->better = !strcmp(better, "higher") ? METRIC_HIGHER : METRIC_LOWER;
 		m->from_file = true;
 	}
+}
+
+bool results_metric_primary(const struct pvb_results *r, const char *metric)
+{
+	json_t *meta = json_object_get(json_object_get(r->root, "metrics_meta"), metric);
+
+	return !r->marks_primary || json_is_true(json_object_get(meta, "primary"));
+}
+
+bool results_same_clock(const struct pvb_results *a, const struct pvb_results *b)
+{
+	return !strcmp(a->clock, b->clock) && a->icount_shift == b->icount_shift;
+}
+
+const char *results_clock_str(const struct pvb_results *r, char *buf, size_t len)
+{
+	if (r->icount_shift >= 0)
+		snprintf(buf, len, "%s shift=%d", r->clock, r->icount_shift);
+	else
+		snprintf(buf, len, "%s", r->clock);
+	return buf;
+}
+
+/* environment.clock and icount_shift (see struct pvb_results), metrics_meta's
+ * primary marks. */
+static int load_clock(struct pvb_results *r)
+{
+	json_t *env = json_object_get(r->root, "environment"), *meta, *shift, *m;
+	const char *clock = rj_str(env, "clock") ?: "host", *key;
+
+	if (strcmp(clock, "icount") && strcmp(clock, "host"))
+		return bad_shape(r, "\"environment.clock\" is neither \"icount\" nor \"host\"");
+	snprintf(r->clock, sizeof(r->clock), "%s", clock);
+	r->icount_shift = -1;
+	shift = json_object_get(env, "icount_shift");
+	if (!strcmp(clock, "icount")) {
+		if (!json_is_integer(shift) || json_integer_value(shift) < 0 ||
+		    json_integer_value(shift) > 10)
+			return bad_shape(r, "\"environment.icount_shift\" is not an integer "
+					    "from 0 to 10");
+		r->icount_shift = (int)json_integer_value(shift);
+	}
+	meta = json_object_get(r->root, "metrics_meta");
+	json_object_foreach(meta, key, m) r->marks_primary |=
+	    json_is_true(json_object_get(m, "primary"));
+	return 0;
 }
 
 const struct pvb_variant *results_variant(const struct pvb_results *r, const char *name)
@@ -361,6 +409,8 @@ int results_load(const char *path, struct pvb_results *r)
 		rc = parse(r);
 	if (!rc)
 		rc = check_schema(r);
+	if (!rc)
+		rc = load_clock(r);
 	if (!rc)
 		rc = load_variants(r);
 	if (!rc)

@@ -1,5 +1,7 @@
 /* stats.c: pure statistics behind `pvbench compare` and `pvbench report` (see
- * pvbench/stats.h for definitions, references and error codes). No I/O. */
+ * pvbench/stats.h for definitions, references and error codes). No I/O. Callers
+ * turn GSL's error handler off (compare.c): results GSL cannot compute come back
+ * NAN and are checked here. */
 #include "pvbench/stats.h"
 
 #include <errno.h>
@@ -412,16 +414,19 @@ static double quantile_select(double *a, size_t n, double p)
 	size_t lo = (size_t)floor(h);
 
 	lo_v = select_kth(a, n, lo);
-	if (lo + 1 >= n)
+	if (lo + 1 >= n || h == lo)
 		return lo_v;
 	hi_v = a[lo + 1];
 	for (size_t i = lo + 2; i < n; i++)
 		hi_v = fmin(hi_v, a[i]);
+	if (isinf(hi_v) || hi_v == lo_v) /* no inf - inf */
+		return hi_v;
 	return lo_v + (h - lo) * (hi_v - lo_v);
 }
 
 static int boot_loop(const double *sb, size_t nb, const double *sn, size_t nn,
-		     unsigned long resamples, unsigned long seed, double *ratios)
+		     unsigned long resamples, unsigned long seed, double *ratios,
+		     unsigned long *nonpos)
 {
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
 	unsigned *cnt = calloc(nb > nn ? nb : nn, sizeof(*cnt));
@@ -436,11 +441,8 @@ static int boot_loop(const double *sb, size_t nb, const double *sn, size_t nn,
 		double mb = resample_median(rng, sb, nb, cnt);
 		double mn = resample_median(rng, sn, nn, cnt);
 
-		if (!(mb > 0)) {
-			rc = -EDOM;
-			break;
-		}
-		ratios[i] = mn / mb - 1;
+		*nonpos += !(mb > 0);
+		ratios[i] = mb > 0 ? mn / mb - 1 : INFINITY;
 	}
 out:
 	free(cnt);
@@ -468,11 +470,13 @@ int stats_bootstrap_ratio(const double *base, size_t nb, const double *new, size
 	if (!(mb > 0))
 		goto out;
 	r->change = stats_quantile_sorted(sn, nn, 0.5) / mb - 1;
-	rc = boot_loop(sb, nb, sn, nn, resamples, seed, ratios);
+	r->nonpos = 0;
+	rc = boot_loop(sb, nb, sn, nn, resamples, seed, ratios, &r->nonpos);
 	if (rc)
 		goto out;
 	r->lo = quantile_select(ratios, resamples, (1 - conf) / 2);
 	r->hi = quantile_select(ratios, resamples, (1 + conf) / 2);
+	r->achieved = r->lo == r->hi ? 0 : fmin(conf, 1 - ldexp(1, 1 - (int)fmin(nb + nn, 64)));
 out:
 	free(sb);
 	free(sn);
@@ -502,8 +506,10 @@ int stats_welch(const double *base, size_t nb, const double *new, size_t nn, str
 		return -EDOM;
 	r->t = (mn - mb) / se;
 	r->df = welch_df(vb, nb, vn, nn);
+	if (!isfinite(r->t) || !isfinite(r->df) || !isfinite(se)) /* overflow */
+		return -EDOM;
 	r->p = fmin(1, 2 * gsl_cdf_tdist_Q(fabs(r->t), r->df));
-	return 0;
+	return isnan(r->p) ? -EDOM : 0;
 }
 
 struct pidx {
@@ -557,7 +563,9 @@ int stats_mdd(double sd_b, size_t nb, double sd_n, size_t nn, double alpha, doub
 		return 0;
 	}
 	df = welch_df(vb, nb, vn, nn);
+	if (!isfinite(df) || !isfinite(vb + vn))
+		return -EDOM;
 	*mdd = (gsl_cdf_tdist_Pinv(1 - alpha / 2, df) + gsl_cdf_tdist_Pinv(power, df)) *
 	       sqrt(vb / nb + vn / nn);
-	return 0;
+	return isfinite(*mdd) ? 0 : -EDOM;
 }

@@ -1,8 +1,9 @@
 /* compare.h: the statistics and verdicts of `pvbench compare`: for each pair of
  * variants (across two runs, or against a baseline within one run) and each metric
  * they share, descriptive statistics of both sides, the relative change of medians
- * with a bootstrap confidence interval, Mann-Whitney p (Holm-adjusted over the
- * metrics of the pair), Welch's t, the Hodges-Lehmann shift and a verdict.
+ * with a bootstrap confidence interval, Mann-Whitney p (Holm-adjusted over one
+ * family per command: every primary test of every pair, and separately every
+ * exploratory one), Welch's t, the Hodges-Lehmann shift and a verdict.
  * Computed once here; reports/README.md documents the rule and report.h's writers
  * print it. */
 #ifndef PVBENCH_COMPARE_H
@@ -24,11 +25,14 @@ struct cmp_opts {
 	const char *metrics;	 /* fnmatch(3) pattern selecting metrics, or NULL */
 	bool lenient;		 /* for reports: skip pairs without OK repetitions or
 				  * common metrics instead of failing, print nothing */
+	bool allow_mixed_clocks; /* compare runs of different clocks (icount, host) */
+	bool gate_all;		 /* exploratory metrics set the exit status too */
 };
 #define CMP_OPTS_DEFAULT                                                                           \
 	{                                                                                          \
 		.band = 0.02, .alpha = 0.05, .conf = 0.95, .resamples = 10000, .seed = 1,          \
-		.power = 0.80, .metrics = NULL, .lenient = false                                   \
+		.power = 0.80, .metrics = NULL, .lenient = false, .allow_mixed_clocks = false,     \
+		.gate_all = false                                                                  \
 	}
 
 /* Below this many OK samples on a side a metric carries NOTE_FEW_SAMPLES. */
@@ -40,22 +44,31 @@ enum cmp_note {
 	NOTE_NO_DIRECTION = 1 << 2, /* unknown whether higher or lower is better */
 	NOTE_NO_WELCH = 1 << 3,	    /* Welch's t undefined (n < 2 or no variance) */
 	NOTE_UNDETECTABLE = 1 << 4, /* no change could reach significance (mdc INFINITY) */
+	NOTE_NONPOS_BASE = 1 << 5,  /* base median > 0 but some base value <= 0 */
+	NOTE_NUMERIC = 1 << 6,	    /* values too large: statistics overflow */
 };
-#define CMP_NNOTES 5
+#define CMP_NNOTES 7
 extern const char *const cmp_note_text[CMP_NNOTES]; /* indexed by bit number */
+
+/* The two multiple-testing families of a command: primary metrics (the verdict
+ * that sets the exit status) and the others, exploratory. */
+enum cmp_family { CMP_PRIMARY, CMP_EXPLORATORY, CMP_NFAMILY };
 
 struct cmp_metric {
 	const char *name;
 	struct result_meta meta;
+	bool primary; /* results_metric_primary() of either run that marks primaries */
 	struct stats_summary base, new;
 	struct stats_mw mw;
-	double p_holm;		  /* Holm-adjusted Mann-Whitney p over the pair's metrics */
-	struct stats_boot boot;	  /* new/base - 1 of medians and its CI; NAN if NO_RATIO */
+	double p_holm;		  /* Holm-adjusted Mann-Whitney p over the metric's family */
+	/* new/base - 1 of medians and its CI (boot.achieved: at most that coverage);
+	 * change NAN if NO_RATIO, lo and hi NAN if NO_RATIO or NONPOS_BASE */
+	struct stats_boot boot;
 	struct stats_hl hl;	  /* shift new - base in the metric's unit */
 	struct stats_welch welch; /* NAN fields if NO_WELCH */
 	/* Minimum detectable change, fraction of the base median: the difference of
 	 * means a two-sided Welch test at level alpha / k (Holm's first step over the
-	 * pair's k metrics) detects with probability power, given the observed sds;
+	 * k tests of the metric's family) detects with probability power, given the observed sds;
 	 * INFINITY when the sample sizes cannot reach that level at all; NAN when
 	 * undefined (n < 2, base median <= 0). Set by compare_finish. */
 	double mdc;
@@ -76,10 +89,30 @@ struct comparison {
 	struct cmp_opts opts;
 	struct cmp_pair *pair;
 	size_t npair;
-	size_t count[V_NVERDICT];
+	size_t count[CMP_NFAMILY][V_NVERDICT];
 	size_t skipped; /* lenient: pairs left out for lack of OK repetitions */
 	bool emulated;	/* some input ran under TCG */
+	/* the runs compared (equal for variants of one run), for their clocks */
+	const struct pvb_results *run[2];
+	bool io_error; /* an output could not be written: exit status 2 */
 };
+
+/* Whether a metric is judged on the Hodges-Lehmann interval (NO_RATIO or
+ * NONPOS_BASE): its change is a shift in the metric's unit, not a percentage. */
+static inline bool cmp_on_shift(const struct cmp_metric *m)
+{
+	return m->notes & (NOTE_NO_RATIO | NOTE_NONPOS_BASE);
+}
+static inline enum cmp_family cmp_family_of(const struct cmp_metric *m)
+{
+	return m->primary ? CMP_PRIMARY : CMP_EXPLORATORY;
+}
+/* Whether a metric's verdict counts for the exit status, TAP and JUnit: primary
+ * metrics, and exploratory ones with gate_all (--gate all). */
+static inline bool cmp_gated(const struct comparison *c, const struct cmp_metric *m)
+{
+	return m->primary || c->opts.gate_all;
+}
 
 /* The verdict rule. lo and hi bound the relative change new/base - 1 (fractions):
  * better or worse (by direction) when p_adj < alpha and [lo, hi] excludes 0;
@@ -88,19 +121,27 @@ struct comparison {
 enum verdict compare_verdict(enum metric_better better, double p_adj, double lo, double hi,
 			     const struct cmp_opts *o);
 
-/* Every statistic of one metric except p_holm and verdict. 0 or -ENOMEM/-EINVAL. */
+/* Every statistic of one metric except p_holm and verdict. 0 or -ENOMEM/-EINVAL.
+ * Turns GSL's aborting error handler off (process-wide), as every compare_*
+ * function does: a statistic GSL cannot compute is NAN, never an abort. */
 int compare_metric(const double *base, size_t nb, const double *new, size_t nn,
 		   const struct cmp_opts *o, struct cmp_metric *m);
-/* Holm adjustment, minimum detectable change and verdicts over m[0..nm). The
- * verdict is compare_verdict() on the bootstrap interval, except that "no change"
+/* Holm adjustment, minimum detectable change and verdicts over m[0..nm), one
+ * family for the primary metrics and one for the others. The verdict is compare_verdict() on the bootstrap interval, except that "no change"
  * needs CMP_MIN_SAMPLES on each side (else inconclusive), and a metric whose base
  * median is not positive is judged on the Hodges-Lehmann interval and can only be
- * better, worse or inconclusive. */
+ * better, worse or inconclusive; so is one whose base has a value <= 0 (a resampled
+ * base median could be <= 0). A metric whose statistics overflow is inconclusive. */
 int compare_finish(struct cmp_metric *m, size_t nm, const struct cmp_opts *o);
+/* compare_finish over every metric of every pair of c[0..nc) together (one family
+ * per kind for a whole command, e.g. a report's comparisons), then recounts. */
+int compare_adjust(struct comparison *c, size_t nc);
 
 /* Pairs variants of equal name in a and b (or the only variant of each when both
  * have exactly one), then compares them. Prints one error line and returns -EINVAL
- * when no variants or metrics are in common or a side has no OK repetitions. */
+ * when no variants or metrics are in common, a side has no OK repetitions, the
+ * runs' clocks differ (unless allow_mixed_clocks) or a metric's direction in
+ * metrics_meta differs between them. */
 int compare_runs(const struct pvb_results *a, const struct pvb_results *b, const struct cmp_opts *o,
 		 struct comparison *c);
 /* Compares every other variant of r against baseline (NULL: the variant marked
@@ -109,8 +150,28 @@ int compare_variants(const struct pvb_results *r, const char *baseline, const st
 		     struct comparison *c);
 void comparison_free(struct comparison *c);
 
-/* 1 if some metric is worse, else 3 if some is inconclusive, else 0. */
+/* Over the gated metrics (cmp_gated): 1 if one is worse, else 3 if one is
+ * inconclusive, else 0; 2 after io_error. */
 int comparison_exit_status(const struct comparison *c);
+/* Totals over both families, or over the gated metrics only. */
+size_t cmp_count(const struct comparison *c, enum verdict v);
+size_t cmp_count_gated(const struct comparison *c, enum verdict v);
+/* "icount", "host" or "mixed" for the runs of c[0..nc). */
+const char *cmp_clock_name(const struct comparison *c, size_t nc);
+/* One sentence on what the clock of the runs of c[0..nc) measures ("Clock:
+ * instruction count (QEMU -icount shift=3, ...": see reports/README.md), into buf. */
+const char *cmp_clock_line(char *buf, size_t len, const struct comparison *c, size_t nc);
+
+/* The answer first (report_compare.c): one sentence for a metric of a pair, the same
+ * in compare's text and Markdown output and in reports: "2q vs 1q: read_iops +23.9%
+ * [+22.5%, +24.8%], better (p = 0.008, 5 + 5 repetitions, icount clock)"; a metric
+ * judged on the Hodges-Lehmann interval gives its shift, an interval below the
+ * nominal level its level. Into buf (returned). */
+const char *cmp_headline(char *buf, size_t len, const struct comparison *c,
+			 const struct cmp_pair *p, const struct cmp_metric *m);
+/* "primary: 1 better, 0 worse, 0 no change, 0 inconclusive; exploratory: ..." (the
+ * exploratory part only when it counts something), into buf (returned). */
+const char *cmp_summary(char *buf, size_t len, const size_t count[CMP_NFAMILY][V_NVERDICT]);
 /* Name of one side of a pair for tables: "variant" within one run, "run:variant"
  * across runs or when show_run is set. */
 const char *cmp_side_label(const struct cmp_pair *p, int new_side, char *buf, size_t len);

@@ -64,6 +64,13 @@ struct pvb_results {
 	size_t nvar;
 	bool emulated;	 /* environment.emulated (TCG) */
 	size_t nignored; /* metric values that were not numbers */
+	/* environment.clock: "icount" (QEMU -icount, guest time counts executed
+	 * instructions) or "host"; a file without it ran under multi-threaded TCG or
+	 * KVM and reads as "host". icount_shift: environment.icount_shift (guest ns per
+	 * instruction = 2^shift), -1 when absent or not icount. */
+	char clock[16];
+	int icount_shift;
+	bool marks_primary; /* some metrics_meta entry has "primary": true */
 };
 
 /* Loads path: a results.json file or a run directory containing one. Prints one
@@ -71,6 +78,17 @@ struct pvb_results {
  * a wrong schema or shape, -ENOMEM). */
 int results_load(const char *path, struct pvb_results *r);
 void results_free(struct pvb_results *r);
+
+/* metrics_meta.<metric>.primary: whether the metric answers the run's question
+ * (compare's verdict and exit status come from primary metrics); true for every
+ * metric of a file that marks none primary (older files, fixtures). */
+bool results_metric_primary(const struct pvb_results *r, const char *metric);
+
+/* Whether a and b ran on the same clock: same environment.clock and, for icount,
+ * the same shift. */
+bool results_same_clock(const struct pvb_results *a, const struct pvb_results *b);
+/* "icount shift=3" or "host" into buf (returned). */
+const char *results_clock_str(const struct pvb_results *r, char *buf, size_t len);
 
 const struct pvb_variant *results_variant(const struct pvb_results *r, const char *name);
 /* The variant marked "baseline": true, else the first; NULL when there are none. */

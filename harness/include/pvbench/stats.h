@@ -67,9 +67,17 @@ int stats_hodges_lehmann(const double *base, size_t nb, const double *new, size_
  * maximally equidistributed Tausworthe generator (gsl_rng_taus2, 32-bit output)
  * seeded with seed, so equal inputs and seeds give equal intervals.
  * lo and hi are the (1 - conf) / 2 and (1 + conf) / 2 type-7 quantiles of the
- * resampled ratios. -EDOM when a base median (observed or resampled) is <= 0. */
+ * resampled ratios. -EDOM when the observed base median is <= 0. A resample whose
+ * base median is <= 0 (possible when some base value is) has an unbounded ratio,
+ * +INFINITY, and is counted in nonpos.
+ * achieved bounds the interval's coverage from above: 0 for a zero-width interval,
+ * else min(conf, 1 - 2^(1 - nb - nn)) (the interval lies within
+ * [min(new) / max(base), max(new) / min(base)] - 1, which misses the true ratio
+ * whenever every new value is below its median and every base value above its
+ * median, or the reverse). */
 struct stats_boot {
-	double change, lo, hi;
+	double change, lo, hi, achieved;
+	unsigned long nonpos;
 };
 int stats_bootstrap_ratio(const double *base, size_t nb, const double *new, size_t nn,
 			  unsigned long resamples, unsigned long seed, double conf,
@@ -77,7 +85,8 @@ int stats_bootstrap_ratio(const double *base, size_t nb, const double *new, size
 
 /* Welch's unequal-variances t test of mean(new) - mean(base), two-sided, with the
  * Welch-Satterthwaite degrees of freedom; p from gsl_cdf_tdist_Q. -EDOM when a side
- * has fewer than 2 values or both variances are 0. */
+ * has fewer than 2 values, both variances are 0 or the figures overflow (values of
+ * about 1e154 and more). */
 struct stats_welch {
 	double t, df, p;
 };
@@ -92,7 +101,7 @@ int stats_holm(const double *p, size_t m, double *adj);
  * two-sided Welch t test at level alpha detects with probability power, given the
  * observed standard deviations: (t(1 - alpha/2, df) + t(power, df)) *
  * sqrt(sd_b^2 / nb + sd_n^2 / nn), df Welch-Satterthwaite. Same units as the data.
- * -EDOM when a side has fewer than 2 values. */
+ * -EDOM when a side has fewer than 2 values or the figures overflow. */
 int stats_mdd(double sd_b, size_t nb, double sd_n, size_t nn, double alpha, double power,
 	      double *mdd);
 
