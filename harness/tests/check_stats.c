@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <gsl/gsl_errno.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -328,6 +329,48 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* A base with a zero but a positive median: not -EDOM for any seed (it was for
+ * seeds whose resamples drew a zero median); such resamples are counted. */
+START_TEST(test_bootstrap_nonpositive)
+{
+	double base[10], new[10];
+	unsigned long any = 0;
+	struct stats_boot bo;
+
+	for (int i = 0; i < 10; i++) {
+		base[i] = 100 + i;
+		new[i] = 101 + i;
+	}
+	base[0] = 0;
+	for (unsigned long seed = 1; seed <= 8; seed++) {
+		ck_assert_int_eq(stats_bootstrap_ratio(base, 10, new, 10, 10000, seed, 0.95, &bo), 0);
+		ck_assert(fabs(bo.change - (105.5 / 104.5 - 1)) < 1e-12);
+		any += bo.nonpos;
+	}
+	ck_assert_uint_gt(any, 0); /* some seed drew a non-positive base median */
+}
+END_TEST
+
+/* Values of about 1e154 overflow the variance: -EDOM, never GSL's abort (the
+ * caller turns the handler off, as compare.c does). */
+START_TEST(test_overflow)
+{
+	const double big[] = {1e154, 2e154, 3e154}, big2[] = {1.5e154, 2.5e154, 3.5e154};
+	struct stats_welch w;
+	struct stats_boot bo;
+	double mdd;
+
+	gsl_set_error_handler_off();
+	ck_assert_int_eq(stats_welch(big, 3, big2, 3, &w), -EDOM);
+	ck_assert_int_eq(stats_mdd(1e200, 3, 1e200, 3, 0.05, 0.8, &mdd), -EDOM);
+	/* the interval of 1 vs 1 has zero width: coverage 0 */
+	ck_assert_int_eq(stats_bootstrap_ratio(big, 1, big2, 1, 1000, 1, 0.95, &bo), 0);
+	ck_assert(bo.achieved == 0);
+	ck_assert_int_eq(stats_bootstrap_ratio(big, 2, big2, 3, 1000, 1, 0.95, &bo), 0);
+	ck_assert(fabs(bo.achieved - 0.9375) < 1e-12); /* 1 - 2^(1 - 5) */
+}
+END_TEST
+
 START_TEST(test_median_ci_small)
 {
 	const double x[] = {5, 1, 4, 2, 3};
@@ -350,6 +393,8 @@ static Suite *stats_suite(void)
 	tcase_add_test(limits, test_summary_limits);
 	tcase_add_test(limits, test_mw_limits);
 	tcase_add_test(limits, test_median_ci_small);
+	tcase_add_test(limits, test_bootstrap_nonpositive);
+	tcase_add_test(limits, test_overflow);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);
 	suite_add_tcase(s, limits);
