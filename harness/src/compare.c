@@ -563,8 +563,7 @@ static int compare_parse(int argc, char **argv, struct compare_args *a)
 	     "also write JUnit XML: a test case per metric, \"worse\" fails"},
 	    {"--tap", CLI_FLAG, &a->tap, 0, 0, NULL, "print TAP 13 instead of a table"},
 	    {"--gate", CLI_STR, &a->gate, 0, 0, "WHICH",
-	     "primary (default): only primary metrics set the exit status, TAP and JUnit; "
-	     "all: exploratory ones too"},
+	     "primary (default) or all: the metrics whose verdicts set the exit status"},
 	    {"--allow-mixed-clocks", CLI_FLAG, &a->o.allow_mixed_clocks, 0, 0, NULL,
 	     "compare runs of different clocks (icount, host) instead of refusing"},
 	    {"--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help"},
