@@ -186,7 +186,7 @@ static void points_rows(struct rbuf *dat, double x, const struct pvb_series *s)
 static const char *metric_title(const struct report *r, const char *metric, char *buf, size_t len,
 				const char **unit)
 {
-	struct result_meta m = {"", METRIC_BETTER_UNKNOWN, false};
+	struct result_meta m = {.unit = "", .better = METRIC_BETTER_UNKNOWN};
 
 	for (size_t i = 0; i < r->nruns; i++)
 		if (json_object_get(json_object_get(r->runs[i].root, "metrics_meta"), metric) ||
