@@ -95,11 +95,12 @@ static int write_dat(const struct report *r, const char *name, struct rbuf *dat)
 	return write_file_atomic(path, dat->sb.buf ? dat->sb.buf : "", dat->sb.len);
 }
 
-/* Starts a chart in the script; ys is the y divisor from y_scale (1: none). */
-static void gp_begin(struct rbuf *gp, const char *name, const char *title, const char *ylabel,
-		     double ys)
+/* Starts a chart in the script: title, y axis (its label, tick format and the
+ * divisor ys that plot clauses apply as column(N)/ys); x ticks as plain numbers. */
+static void gp_begin(struct rbuf *gp, const char *name, const char *title,
+		     const struct chart_axis *y)
 {
-	char t[128], y[128];
+	char t[128], l[128];
 
 	rb_printf(gp, "\n# ---- %s\nreset\n", name);
 	rb_printf(gp,
@@ -107,10 +108,11 @@ static void gp_begin(struct rbuf *gp, const char *name, const char *title, const
 		  "rgb 'white'\nset output '%s.svg'\n",
 		  name);
 	rb_printf(gp, "set title '%s'\nset ylabel '%s'\n", gp_label(t, sizeof(t), title),
-		  gp_label(y, sizeof(y), ylabel));
+		  gp_label(l, sizeof(l), y->label));
 	rb_puts(gp, "set grid ytics\nset key outside bottom center horizontal reverse Left\n"
 		    "set border 3\nset tics nomirror\n");
-	rb_printf(gp, "ys = %g\n", ys);
+	rb_printf(gp, "set format x '%%.12g'\nset format y '%s'\nys = %.10g\n", y->format,
+		  y->div);
 }
 
 static void gp_end(struct rbuf *gp, const char *name)
@@ -121,49 +123,110 @@ static void gp_end(struct rbuf *gp, const char *name)
 		  name);
 }
 
-/* Scale of a chart's y axis: rates and sizes whose largest value reaches 10000 get a
- * decimal SI prefix, so ticks read "640" beside "Mbits/s" instead of "6.4e+08"
- * (smaller values read well as they are).
- * Returns the divisor and writes the axis label; scripts set "ys = <divisor>" and
- * plot column(N)/ys, so the .dat files keep the values as recorded. */
-static double y_scale(const char *unit, double maxabs, char *label, size_t len)
+/* Tick format for plotted values whose ticks reach from lo (smallest magnitude
+ * other than 0) to hi: gnuplot's default "%g" would print 3e+08 or 1e-05. */
+static void axis_format(char *fmt, size_t len, double lo, double hi)
+{
+	if (isfinite(hi) && hi >= 1e12)
+		snprintf(fmt, len, "%%.0f");
+	else if (isfinite(lo) && lo > 0 && lo < 1e-4)
+		snprintf(fmt, len, "%%.%df", (int)fmin(15, ceil(-log10(lo)) + 1));
+	else
+		snprintf(fmt, len, "%%.12g");
+}
+
+/* Nanoseconds in one unit of a time unit, 0 for any other unit. */
+static double unit_ns(const char *unit)
+{
+	static const struct {
+		const char *unit;
+		double ns;
+	} t[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+
+	for (size_t i = 0; unit && i < ARRAY_SIZE(t); i++)
+		if (!strcmp(unit, t[i].unit))
+			return t[i].ns;
+	return 0;
+}
+
+/* Times: the largest of s, ms, us, ns that maxabs reaches (ns below 1 ns). */
+static double time_div(const char *unit, double maxabs, char *label, size_t len)
+{
+	static const char *const to[] = {"s", "ms", "us", "ns"};
+	double from = unit_ns(unit);
+	size_t k = 0;
+
+	while (k + 1 < ARRAY_SIZE(to) && maxabs * from < unit_ns(to[k]))
+		k++;
+	snprintf(label, len, "%s", to[k]);
+	return unit_ns(to[k]) / from;
+}
+
+/* Rates and sizes reaching 10000: a decimal SI prefix, so ticks read "640" beside
+ * "Mbits/s" (smaller values read well as they are). */
+static double si_div(const char *unit, double maxabs, char *label, size_t len)
 {
 	static const char *const scalable[] = {"bits/s", "bit/s", "B/s", "IO/s", "B"};
 	static const struct {
 		double div;
 		const char *prefix;
 	} pre[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
-	double div = 1;
 
-	snprintf(label, len, "%s", unit ? unit : "");
 	for (size_t i = 0; unit && i < ARRAY_SIZE(scalable); i++) {
 		if (strcmp(unit, scalable[i]))
 			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(pre) && isfinite(maxabs) && maxabs >= 1e4; k++)
+		for (size_t k = 0; k < ARRAY_SIZE(pre) && maxabs >= 1e4; k++)
 			if (maxabs >= pre[k].div) {
-				div = pre[k].div;
 				snprintf(label, len, "%s%s", pre[k].prefix, unit);
-				break;
+				return pre[k].div;
 			}
 		break;
 	}
-	return div;
+	return 1;
 }
 
-/* Largest |value| of a metric's OK samples in runs [lo, hi). */
-static double metric_maxabs(const struct report *r, size_t lo, size_t hi, const char *metric)
+void report_chart_axis(struct chart_axis *a, const char *unit, double maxabs, double minpos)
+{
+	double hi;
+
+	a->div = 1;
+	snprintf(a->label, sizeof(a->label), "%s", unit ? unit : "");
+	if (isfinite(maxabs) && maxabs > 0)
+		a->div = unit_ns(unit) ? time_div(unit, maxabs, a->label, sizeof(a->label))
+				       : si_div(unit, maxabs, a->label, sizeof(a->label));
+	hi = maxabs / a->div;
+	axis_format(a->format, sizeof(a->format), minpos > 0 ? minpos / a->div : hi / 10, hi);
+}
+
+/* Largest |value| and smallest positive value (INFINITY when none) of a metric's
+ * OK samples in runs [lo, hi). */
+static double metric_range(const struct report *r, size_t lo, size_t hi, const char *metric,
+			   double *minpos)
 {
 	double m = 0;
 
+	*minpos = INFINITY;
 	for (size_t i = lo; i < hi && i < r->nruns; i++)
 		for (size_t j = 0; j < r->runs[i].nvar; j++) {
 			const struct pvb_series *s = variant_series(&r->runs[i].var[j], metric);
 
 			for (size_t k = 0; s && k < s->n; k++)
-				if (isfinite(s->v[k]))
+				if (isfinite(s->v[k])) {
 					m = fmax(m, fabs(s->v[k]));
+					if (s->v[k] > 0)
+						*minpos = fmin(*minpos, s->v[k]);
+				}
 		}
 	return m;
+}
+
+/* The linear y axis of a metric over runs [lo, hi). */
+static void metric_axis(const struct report *r, size_t lo, size_t hi, const char *metric,
+			const char *unit, struct chart_axis *a)
+{
+	double minpos, max = metric_range(r, lo, hi, metric, &minpos);
+
+	report_chart_axis(a, unit, max, 0);
 }
 
 /* Median and its distribution-free 95% CI for one series, as "x median lo hi". */
@@ -231,9 +294,9 @@ static int metric_blocks(const struct report *r, const char *metric, struct rbuf
 static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, size_t idx)
 {
 	struct rbuf dat = {0}, tics = {0};
-	char name[96], tok[48], title[200], cap[512], ylab[64];
+	char name[96], tok[48], title[200], cap[512];
+	struct chart_axis y;
 	const char *unit = "";
-	double ys;
 	int x = metric_blocks(r, metric, &dat, &tics), rc;
 
 	file_token(tok, sizeof(tok), metric);
@@ -241,8 +304,8 @@ static int chart_metric(struct report *r, struct rbuf *gp, const char *metric, s
 	rc = x ? write_dat(r, name, &dat) : 0;
 	if (x && !rc && !tics.err) {
 		metric_title(r, metric, title, sizeof(title), &unit);
-		ys = y_scale(unit, metric_maxabs(r, 0, r->nruns, metric), ylab, sizeof(ylab));
-		gp_begin(gp, name, title, ylab, ys);
+		metric_axis(r, 0, r->nruns, metric, unit, &y);
+		gp_begin(gp, name, title, &y);
 		rb_printf(gp, "set xtics (%s)%s\nset xrange [-0.6:%d.6]\n", tics.sb.buf,
 			  x > 5 ? " rotate by -30" : "", x - 1);
 		rb_printf(gp,
@@ -340,7 +403,8 @@ static void latency_series(const struct report *r, const struct pct_group *g, st
 			rb_puts(dat, "\n\n");
 			report_var_label(r, i, v->name, cap, sizeof(cap));
 			rb_printf(plot,
-				  "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines lw 2 "
+				  "%s'%s.dat' index %d using "
+				  "1:(column(2)/ys):(column(3)/ys):(column(4)/ys) with yerrorlines lw 2 "
 				  "pt 7 lc rgb '%s' title '%s'",
 				  k ? ", " : "plot ", name, k, gp_colors[k % ARRAY_SIZE(gp_colors)],
 				  gp_label(lab, sizeof(lab), cap));
@@ -348,18 +412,35 @@ static void latency_series(const struct report *r, const struct pct_group *g, st
 		}
 }
 
+/* The log y axis of a group of percentiles: unit by the largest value, tick format
+ * by the smallest positive one. */
+static void latency_axis(const struct report *r, const struct pct_group *g, struct chart_axis *a)
+{
+	double max = 0, minpos = INFINITY;
+
+	for (size_t q = 0; q < g->n; q++) {
+		double mp, m = metric_range(r, 0, r->nruns, g->metric[q], &mp);
+
+		max = fmax(max, m);
+		minpos = fmin(minpos, mp);
+	}
+	report_chart_axis(a, g->unit, max, isfinite(minpos) ? minpos : 0);
+}
+
 static int chart_latency(struct report *r, struct rbuf *gp, const struct pct_group *g, size_t idx)
 {
 	struct rbuf dat = {0}, plot = {0};
 	char name[96], tok[48], title[200], cap[512];
+	struct chart_axis y;
 	int rc = 0;
 
 	file_token(tok, sizeof(tok), g->prefix);
 	snprintf(name, sizeof(name), "lat%02zu-%s", idx, tok);
 	latency_series(r, g, &dat, &plot, name);
 	if (plot.sb.len && !plot.err && !(rc = write_dat(r, name, &dat))) {
-		snprintf(title, sizeof(title), "%s percentiles (%s)", g->prefix, g->unit);
-		gp_begin(gp, name, title, g->unit, 1);
+		latency_axis(r, g, &y);
+		snprintf(title, sizeof(title), "%s percentiles (%s)", g->prefix, y.label);
+		gp_begin(gp, name, title, &y);
 		rb_puts(gp, "set logscale y\nset xtics (");
 		for (size_t q = 0; q < g->n; q++)
 			rb_printf(gp, "%s'p%g' %zu", q ? ", " : "", g->pct[q], q);
@@ -473,7 +554,10 @@ static int chart_boot(struct report *r, struct rbuf *gp)
 	int rows = boot_blocks(r, &dat, &tics), rc = 0;
 
 	if (rows && !tics.err && !(rc = write_dat(r, name, &dat))) {
-		gp_begin(gp, name, "Boot timeline: when each stage was reached", "", 1);
+		struct chart_axis y;
+
+		report_chart_axis(&y, "", 0, 0);
+		gp_begin(gp, name, "Boot timeline: when each stage was reached", &y);
 		rb_printf(gp,
 			  "set xlabel 'seconds since QEMU start'\nset ytics (%s)\n"
 			  "set yrange [-0.7:%d.9]\nset xrange [0:*]\nunset key\nplot ",
@@ -573,13 +657,29 @@ static size_t sweep_blocks(const struct pvb_results *res, const double *vals, co
 	return used;
 }
 
+/* Tick format of a sweep's x axis: its ticks reach from the smallest value other
+ * than 0 (or a tenth of the largest, for linear steps) to the largest. */
+static void sweep_xformat(const struct pvb_results *res, const double *vals, char *fmt,
+			  size_t len)
+{
+	double lo = INFINITY, hi = 0;
+
+	for (size_t j = 0; j < res->nvar; j++) {
+		hi = fmax(hi, fabs(vals[j]));
+		if (vals[j])
+			lo = fmin(lo, fabs(vals[j]));
+	}
+	axis_format(fmt, len, fmin(lo, hi / 10), hi);
+}
+
 static int chart_sweep(struct report *r, struct rbuf *gp, size_t run, const char *key,
 		       const double *vals, const char *metric, size_t idx)
 {
 	const struct pvb_results *res = &r->runs[run];
 	struct rbuf dat = {0};
-	char name[96], tok[48], title[300], mt[200], xl[80], cap[512], ylab[64];
-	double ratio, ys;
+	char name[96], tok[48], title[300], mt[200], xl[80], cap[512], xf[16];
+	struct chart_axis y;
+	double ratio;
 	const char *unit;
 	int rc = 0;
 
@@ -589,10 +689,11 @@ static int chart_sweep(struct report *r, struct rbuf *gp, size_t run, const char
 	    !(rc = write_dat(r, name, &dat))) {
 		metric_title(r, metric, mt, sizeof(mt), &unit);
 		snprintf(title, sizeof(title), "%s against %s", mt, key);
-		ys = y_scale(unit, metric_maxabs(r, run, run + 1, metric), ylab, sizeof(ylab));
-		gp_begin(gp, name, title, ylab, ys);
-		rb_printf(gp, "set xlabel '%s'\nunset key\n%s", gp_label(xl, sizeof(xl), key),
-			  ratio >= 8 ? "set logscale x 2\n" : "");
+		metric_axis(r, run, run + 1, metric, unit, &y);
+		gp_begin(gp, name, title, &y);
+		sweep_xformat(res, vals, xf, sizeof(xf));
+		rb_printf(gp, "set xlabel '%s'\nset format x '%s'\nunset key\n%s",
+			  gp_label(xl, sizeof(xl), key), xf, ratio >= 8 ? "set logscale x 2\n" : "");
 		rb_printf(gp,
 			  "plot '%s.dat' index 0 using "
 			  "1:(column(2)/ys):(column(3)/ys):(column(4)/ys) with yerrorlines lw 2 "
@@ -840,7 +941,10 @@ static int chart_rates(struct report *r, struct rbuf *gp)
 	int block = series_blocks(r, &p), rc = block < 0 ? block : 0;
 
 	if (block > 0 && !p.plot.err && !p.dat.err && !(rc = write_dat(r, p.name, &p.dat))) {
-		gp_begin(gp, p.name, "Reply rate against offered request rate", "replies/s", 1);
+		struct chart_axis y;
+
+		report_chart_axis(&y, "replies/s", p.maxxy, 0);
+		gp_begin(gp, p.name, "Reply rate against offered request rate", &y);
 		rb_printf(gp,
 			  "set xlabel 'offered requests/s (httperf --rate x --num-calls)'\n"
 			  "set xrange [0:%.6g]\nset yrange [0:%.6g]\n%s, x with lines dt 2 lc rgb "
@@ -863,8 +967,8 @@ static int chart_intervals(struct report *r, struct rbuf *gp)
 {
 	struct series_pass p = { .name = "throughput-intervals" };
 	struct series_tally *t = &p.t;
-	char title[128], wl[40], ylab[64], cap[512];
-	double ys;
+	char title[128], wl[40], cap[512];
+	struct chart_axis y;
 	int blocks = series_blocks(r, &p), rc = blocks < 0 ? blocks : 0;
 
 	if (blocks >= 0 && (t->bad || t->reps_left_out))
@@ -876,8 +980,8 @@ static int chart_intervals(struct report *r, struct rbuf *gp)
 		snprintf(title, sizeof(title), "Throughput per %s interval",
 			 t->one_workload && *t->workload ? gp_label(wl, sizeof(wl), t->workload)
 							 : "reporting");
-		ys = y_scale("bits/s", t->maxy, ylab, sizeof(ylab));
-		gp_begin(gp, p.name, title, ylab, ys);
+		report_chart_axis(&y, "bits/s", t->maxy, 0);
+		gp_begin(gp, p.name, title, &y);
 		rb_printf(gp,
 			  "set xlabel 'seconds since the measured part began'\n"
 			  "set xrange [0:*]\nset yrange [0:*]\n%s\n",

@@ -11,6 +11,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,50 @@ START_TEST(test_text_table)
 	doc_table_end(&d);
 	ck_assert_str_eq(o.sb.buf, "| metric | n |\n|---|---:|\n| a\\|b | 1 |\n\n");
 	sb_free(&o.sb);
+}
+END_TEST
+
+/* ---- chart axes ---- */
+
+static const struct axis_case {
+	const char *unit;
+	double maxabs, minpos; /* minpos 0: a linear axis */
+	double div;
+	const char *label, *format;
+} axis_cases[] = {
+    {"ns", 3e8, 0, 1e6, "ms", "%.12g"},	  /* a latency of 0.3 s reads 300 ms */
+    {"ns", 2500, 0, 1e3, "us", "%.12g"},
+    {"ns", 800, 0, 1, "ns", "%.12g"},
+    {"ns", 1000, 0, 1e3, "us", "%.12g"},	  /* a unit is taken from 1 of it */
+    {"ns", 4.2e10, 0, 1e9, "s", "%.12g"},
+    {"ns", 3e13, 0, 1e9, "s", "%.12g"},	  /* s is the largest: 30000 s */
+    {"ms", 2500, 0, 1e3, "s", "%.12g"},
+    {"ms", 0.4, 0, 1e-3, "us", "%.12g"},	  /* scaled down too */
+    {"s", 0.0004, 0, 1e-6, "us", "%.12g"},
+    {"us", 0.5, 0, 1e-3, "ns", "%.12g"},
+    {"ns", 0.2, 0, 1, "ns", "%.12g"},	  /* nothing below ns */
+    {"ns", 3e8, 12, 1e6, "ms", "%.6f"},	  /* log axis down to 0.000012 ms */
+    {"ns", 0, 0, 1, "ns", "%.12g"},	  /* nothing plotted: as recorded */
+    {"ns", NAN, 0, 1, "ns", "%.12g"},
+    {"bits/s", 6.4e8, 0, 1e6, "Mbits/s", "%.12g"},
+    {"B", 9999, 0, 1, "B", "%.12g"},	  /* SI prefixes from 10000 */
+    {"IO/s", 25000, 0, 1e3, "kIO/s", "%.12g"},
+    {"count", 3e8, 0, 1, "count", "%.12g"}, /* 300000000, not 3e+08 */
+    {"count", 5e13, 0, 1, "count", "%.0f"},
+    {"%", 0.0005, 0, 1, "%", "%.6f"},	  /* 0.0001 steps, not 1e-04 */
+    {"", 2, 0, 1, "", "%.12g"},
+};
+
+START_TEST(test_chart_axis)
+{
+	const struct axis_case *c = &axis_cases[_i];
+	struct chart_axis a;
+
+	report_chart_axis(&a, c->unit, c->maxabs, c->minpos);
+	ck_assert_msg(fabs(a.div / c->div - 1) < 1e-12, "%s %g: div %g, want %g", c->unit,
+		      c->maxabs, a.div, c->div);
+	ck_assert_str_eq(a.label, c->label);
+	ck_assert_str_eq(a.format, c->format);
 }
 END_TEST
 
@@ -215,7 +260,7 @@ START_TEST(test_report_two_runs)
 	const char *args[] = {D "base", D "new", NULL};
 	char dir[] = "/tmp/check_report.XXXXXX";
 	int errs;
-	char *html, *md;
+	char *html, *md, *gp;
 
 	ck_assert_int_eq(run_report(args, dir, &errs), 0);
 	ck_assert_int_eq(errs, 0);
@@ -230,7 +275,20 @@ START_TEST(test_report_two_runs)
 	ck_assert_ptr_nonnull(strstr(html, "Kernel panic - not syncing"));
 	ck_assert_ptr_nonnull(strstr(md, "| base:mq -> new:mq | read_iops | better |"));
 	ck_assert_ptr_nonnull(strstr(md, "## How to reproduce"));
+	/* latencies around 2e7 ns plot as ms; ticks never in exponent notation */
+	gp = read_out(dir, "charts/charts.gp");
+	ck_assert_ptr_nonnull(strstr(gp, "set title 'read_clat_p99_ns (ns, lower is better)'\n"
+					 "set ylabel 'ms'\n"));
+	ck_assert_ptr_nonnull(strstr(gp, "set title 'read_clat percentiles (ms)'\nset ylabel 'ms'\n"));
+	ck_assert_ptr_nonnull(strstr(gp, "set format x '%.12g'\nset format y '%.12g'\nys = 1000000\n"));
+	ck_assert_ptr_nonnull(strstr(gp, "'lat00-read_clat.dat' index 0 using "
+					 "1:(column(2)/ys):(column(3)/ys):(column(4)/ys) with yerrorlines"));
+	ck_assert_ptr_null(strstr(gp, "set ylabel 'ns'"));
 	if (have_gnuplot()) {
+		char *svg = read_out(dir, "charts/m04-read_clat_p90_ns.svg");
+
+		ck_assert_ptr_null(strstr(svg, "e+0"));
+		free(svg);
 		free(read_out(dir, "charts/m00-read_iops.svg"));
 		free(read_out(dir, "charts/m00-read_iops.png"));
 		free(read_out(dir, "charts/lat00-read_clat.svg"));
@@ -242,6 +300,7 @@ START_TEST(test_report_two_runs)
 	}
 	free(html);
 	free(md);
+	free(gp);
 	rm_rf(dir);
 }
 END_TEST
@@ -572,6 +631,7 @@ static Suite *report_suite(void)
 	tcase_add_loop_test(core, test_escape, 0, ARRAY_SIZE(esc_cases));
 	tcase_add_loop_test(core, test_escape_text, 0, ARRAY_SIZE(text_cases));
 	tcase_add_test(core, test_formats);
+	tcase_add_loop_test(core, test_chart_axis, 0, ARRAY_SIZE(axis_cases));
 	tcase_add_test(core, test_text_table);
 	tcase_add_test(core, test_cli_parse);
 	tcase_add_test(core, test_report_two_runs);

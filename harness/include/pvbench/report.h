@@ -157,6 +157,25 @@ struct report {
 	const char *argv0_line; /* the `pvbench report` command line */
 };
 
+/* How a chart axis shows a unit (report_chart.c): plotted value = recorded value /
+ * div (charts.gp sets "ys = <div>" and plots column(N)/ys; the .dat files keep the
+ * values as recorded), the axis named by label, ticks printed with the gnuplot
+ * format, which never uses exponent notation ("%.12g", fixed decimals below 1e-4,
+ * "%.0f" from 1e12). */
+struct chart_axis {
+	double div;
+	char label[64];	 /* "ms", "Mbits/s", or the unit as recorded */
+	char format[16]; /* "%.12g", "%.6f", ... */
+};
+/* The axis for values of unit whose largest |value| is maxabs. Times (ns, us, ms, s)
+ * take the unit that fits maxabs: the largest of ns, us, ms, s that it reaches (3e8
+ * ns reads 300 ms, 2500 ns 2.5 us, 800 ns stays ns, 0.0004 s reads 400 us); rates and
+ * sizes (bits/s, bit/s, B/s, IO/s, B) reaching 10,000 a decimal SI prefix (k, M, G,
+ * T: powers of 1000); other units stay (div 1). minpos: the smallest positive value
+ * on a log axis, 0 for a linear one (its ticks are then taken to reach down to a
+ * tenth of maxabs). A maxabs of 0, NAN or infinity leaves the unit as it is. */
+void report_chart_axis(struct chart_axis *a, const char *unit, double maxabs, double minpos);
+
 /* Writes DIR/charts/<name>.{dat,gp,svg,png} for every chart and runs gnuplot (with
  * a timeout). A missing or failing gnuplot is a warning: the report has no charts. */
 int report_charts(struct report *r);
