@@ -94,6 +94,15 @@ fuzz:
 format:
 	clang-format -i $(HOST_SRC) harness/agent/*.c harness/tests/*.c harness/include/pvbench/*.h
 
+# The simulated verdict figures of reports/README.md, "Sized repetitions
+# (repetitions = auto)": no QEMU, about 4 minutes on one core.
+.PHONY: bench-verdict
+$(B)/bench/verdict_sim: harness/bench/verdict_sim.c $(B)/libpvbench.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libpvbench.a $(LDLIBS)
+bench-verdict: $(B)/bench/verdict_sim
+	$(B)/bench/verdict_sim
+
 clean:
 	rm -rf $(B)/obj $(B)/tests $(B)/guest $(B)/pvbench $(B)/libpvbench.a $(DEPS_STAMP)
 
