@@ -3,9 +3,11 @@
  * took effect (evidence vs expectations), runs the workload, and writes
  * results.json (reports/results-schema.md) atomically after every repetition. */
 #include "pvbench/commands.h"
+#include "pvbench/compare.h"
 #include "pvbench/conform.h"
 #include "pvbench/guest.h"
 #include "pvbench/host.h"
+#include "pvbench/jobs.h"
 #include "pvbench/metrics.h"
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
@@ -18,6 +20,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -83,6 +86,7 @@ struct run_opts {
 	long seed;
 	enum accel accel;
 	enum clock_mode clock; /* --clock; CLOCK_AUTO: the scenario's [machine] clock */
+	int jobs;	       /* --jobs; 0: default (host cores, bounded by memory) */
 };
 
 /* One domU of the current boot. Variants that differ only in guest-scope keys
@@ -106,7 +110,12 @@ struct run_state {
 	struct scenario sc;
 	struct plan plan;
 	const struct workload *wl;
-	enum clock_mode clock; /* --clock, else [machine] clock (unresolved: may be AUTO) */
+	enum clock_mode clock; /* --clock, else [machine] clock (resolved in setup) */
+	int jobs, job;	  /* machines running at once, and which of them this process is */
+	int wfd;	  /* a job's pipe to the parent (JSON lines), or -1 */
+	int boots_started; /* boots this process started: numbers are never reused */
+	int plan_boot;	  /* the plan's boot number of the machine that is up */
+	int boot_no;	  /* its number in results.json and console/boot-N */
 	int boot_offset;  /* boots already in results.json (--resume): numbering goes on */
 	json_t *res;      /* the whole results.json document */
 	char path[PATH_MAX + 32];
@@ -123,6 +132,17 @@ struct run_state {
 
 /* ---- results.json -------------------------------------------------------------- */
 
+/* Appends run to runs keeping plan order (seq): jobs finish out of order. */
+static void runs_insert(json_t *runs, json_t *run)
+{
+	json_int_t seq = json_integer_value(json_object_get(run, "seq"));
+	size_t i = json_array_size(runs);
+
+	while (i > 0 && json_integer_value(json_object_get(json_array_get(runs, i - 1), "seq")) > seq)
+		i--;
+	json_array_insert_new(runs, i, run);
+}
+
 static int save(struct run_state *st)
 {
 	char *text = json_dumps(st->res, JSON_INDENT(2));
@@ -132,6 +152,29 @@ static int save(struct run_state *st)
 		pvb_err("cannot write '%s': %s", st->path, strerror(-rc));
 	free(text);
 	return rc;
+}
+
+/* Records one piece of results.json: "environment" (replaces), "boot" or "run"
+ * (appended). A job of --jobs N sends it to the parent as one JSON line instead; the
+ * parent merges and saves (run_jobs). Takes the reference to obj. */
+static void emit(struct run_state *st, const char *kind, json_t *obj)
+{
+	if (st->wfd >= 0) {
+		json_t *msg = json_pack("{s:s, s:o}", "kind", kind, "data", obj);
+
+		if (!msg || job_send(st->wfd, msg))
+			pvb_err("job %d: cannot send a %s record to the parent", st->job + 1, kind);
+		json_decref(msg);
+		return;
+	}
+	if (!strcmp(kind, "environment"))
+		json_object_set_new(st->res, "environment", obj);
+	else if (!strcmp(kind, "boot"))
+		json_array_append_new(json_object_get(st->res, "boots"), obj);
+	else
+		runs_insert(json_object_get(st->res, "runs"), obj);
+	if (strcmp(kind, "environment"))
+		save(st);
 }
 
 static void popen_line(const char *cmd, char *buf, size_t len)
@@ -159,13 +202,13 @@ static json_t *environment_json(struct run_state *st)
 	popen_line(cmd, commit, sizeof(commit));
 	char note[512];
 
-	return json_pack("{s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:s, "
+	return json_pack("{s:s, s:s, s:b, s:s, s:o, s:s, s:i, s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:s, "
 			 "s:s, s:{s:s, s:s, s:I, s:I}}",
 			 "accel", accel_name(e->accel), "accel_reason", e->accel_reason,
 			 "emulated", e->accel != ACCEL_KVM, "clock", clock_name(e->clock),
 			 "icount_shift",
 			 e->clock == CLOCK_ICOUNT ? json_integer(e->icount_shift) : json_null(),
-			 "clock_reason", e->clock_reason, "clock_note",
+			 "clock_reason", e->clock_reason, "jobs", st->jobs, "clock_note",
 			 clock_note(e->clock, e->icount_shift, note, sizeof(note)), "host_cpu_model", cpu, "host_cpus",
 			 (int)ncpu, "host_mem_bytes", mem, "qemu_version", e->qemu_version,
 			 "qemu_cpu", e->cpu, "xen_cmdline", e->xen_cmdline, "dom0_cmdline",
@@ -229,10 +272,10 @@ static int boot_for(struct run_state *st, const struct variant *v, int boot)
 		rc = host_boot(&st->m, &ho, &st->env);
 	st->up = rc == 0;
 	if (st->up) {
-		json_object_set_new(st->res, "environment", environment_json(st));
-		json_array_append_new(json_object_get(st->res, "boots"),
-				      json_pack("{s:i, s:s, s:o}", "boot", boot, "status", "OK",
-						"timeline", timeline_to_json(&st->m.tl)));
+		emit(st, "environment", environment_json(st));
+		emit(st, "boot",
+		     json_pack("{s:i, s:s, s:o}", "boot", boot, "status", "OK", "timeline",
+			       timeline_to_json(&st->m.tl)));
 	}
 	sb_free(&xen);
 	sb_free(&dom0);
@@ -822,9 +865,13 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 
 	pvb_utc_iso(when, sizeof(when));
 	st->setup = NULL;
-	if (s->new_boot || !st->up) {
+	if (!st->up || s->boot != st->plan_boot) {
 		shutdown_machine(st);
-		rc = boot_for(st, v, s->boot + st->boot_offset);
+		/* Every boot gets a new number (and console/boot-N), also after a crash;
+		 * job j of N takes j+1, j+1+N, ... after those of an earlier --resume. */
+		st->boot_no = st->boot_offset + st->boots_started++ * st->jobs + st->job + 1;
+		st->plan_boot = s->boot;
+		rc = boot_for(st, v, st->boot_no);
 		if (rc)
 			status = host_status_name(rc);
 	}
@@ -843,7 +890,7 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 			status = host_status_name(rc == -EIO ? -EPROTO : rc);
 	}
 	run = json_pack("{s:s, s:i, s:I, s:i, s:s}", "variant", v->name, "rep", s->rep, "seq",
-			(json_int_t)s->seq, "boot", s->boot + st->boot_offset, "started_at", when);
+			(json_int_t)s->seq, "boot", st->boot_no, "started_at", when);
 	if (st->cur && st->cur->g.name[0])
 		json_object_set_new(run, "guest", json_string(st->cur->g.name));
 	json_object_set_new(run, "guest_setup", json_string(st->setup ? st->setup : "none"));
@@ -865,30 +912,153 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 		json_decref(run);
 		return;
 	}
-	json_array_append_new(json_object_get(st->res, "runs"), run);
 	st->failed += strcmp(status, "OK") != 0;
 	if (!strcmp(status, "CRASH") || (st->up && st->m.dead))
 		shutdown_machine(st); /* the next step boots afresh */
 	else if (st->cur && strcmp(status, "OK") && strcmp(status, "INVALID"))
 		st->cur->broken = true; /* recreated before its next use */
-	save(st);
+	emit(st, "run", run);
 }
 
 /* ---- progress ------------------------------------------------------------------ */
 
-static void progress(struct run_state *st, size_t i)
+/* k: this process's steps done so far, of n. */
+static void progress(struct run_state *st, const struct plan_step *s, size_t k, size_t n)
 {
-	const struct plan_step *s = &st->plan.steps[i];
 	double el = pvb_now() - st->t_start;
-	double eta = i ? el / i * (st->plan.n_steps - i) : 0;
+	double eta = k ? el / k * (n - k) : 0;
+	char job[32] = "";
 
 	if (pvb_verbosity < 1)
 		return;
-	fprintf(stderr, "%s%s: %s rep %d/%d (step %zu/%zu, boot %d/%d) elapsed %.0f s, "
+	if (st->jobs > 1)
+		snprintf(job, sizeof(job), "[job %d/%d] ", st->job + 1, st->jobs);
+	fprintf(stderr, "%s%s%s: %s rep %d/%d (step %zu/%zu, plan boot %d/%d) elapsed %.0f s, "
 			"left ~%.0f s%s",
-		isatty(2) ? "\r\033[K" : "", scenario_get(&st->sc, "scenario", "name"),
-		st->sc.variants[s->variant].name, s->rep, st->plan.reps, i + 1, st->plan.n_steps,
-		s->boot, st->plan.boots, el, eta, isatty(2) ? "" : "\n");
+		isatty(2) && st->jobs == 1 ? "\r\033[K" : "", job,
+		scenario_get(&st->sc, "scenario", "name"), st->sc.variants[s->variant].name, s->rep,
+		st->plan.reps, k + 1, n, s->boot, st->plan.boots, el, eta,
+		isatty(2) && st->jobs == 1 ? "" : "\n");
+}
+
+/* ---- running the steps: in this process, or in --jobs N worker processes ------ */
+
+/* Job j of N takes the repetitions r with (r - 1) mod N = j of every variant, in the
+ * planned order, so each machine measures every variant alike. */
+static bool step_mine(const struct run_state *st, const struct plan_step *s)
+{
+	return st->jobs <= 1 || (s->rep - 1) % st->jobs == st->job;
+}
+
+static void run_steps(struct run_state *st)
+{
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < st->plan.n_steps; i++)
+		n += step_mine(st, &st->plan.steps[i]);
+	for (size_t i = 0; i < st->plan.n_steps && !pvb_interrupted; i++) {
+		if (!step_mine(st, &st->plan.steps[i]))
+			continue;
+		progress(st, &st->plan.steps[i], k++, n);
+		run_step(st, &st->plan.steps[i]);
+	}
+	shutdown_machine(st);
+}
+
+struct job_merge {
+	struct run_state *st;
+	int done; /* workers that reported the end of their share */
+};
+
+static int job_work(int job, int wfd, void *arg)
+{
+	struct run_state *st = ((struct job_merge *)arg)->st;
+	json_t *done;
+
+	st->job = job;
+	st->wfd = wfd;
+	run_steps(st);
+	done = json_pack("{s:s, s:{s:f, s:i, s:b}}", "kind", "done", "data", "measure_s",
+			 st->measure_s, "failed", st->failed, "interrupted", pvb_interrupted != 0);
+	job_send(wfd, done);
+	json_decref(done);
+	return 0;
+}
+
+static void job_record(int job, json_t *rec, void *arg)
+{
+	struct job_merge *jm = arg;
+	const char *kind = json_string_value(json_object_get(rec, "kind"));
+	json_t *data = json_object_get(rec, "data");
+
+	(void)job;
+	if (!kind || !json_is_object(data))
+		return;
+	if (!strcmp(kind, "done")) {
+		jm->st->measure_s += json_number_value(json_object_get(data, "measure_s"));
+		jm->st->failed += (int)json_integer_value(json_object_get(data, "failed"));
+		jm->done++;
+		return;
+	}
+	emit(jm->st, kind, json_incref(data));
+}
+
+/* Runs the plan in st->jobs worker processes, merging their records into
+ * results.json as they arrive. false when a worker died before the end of its
+ * share (its finished repetitions are kept; --resume runs the rest). */
+static bool run_jobs(struct run_state *st)
+{
+	struct job_merge jm = { .st = st };
+	int bad = jobs_run(st->jobs, job_work, job_record, &jm);
+
+	return bad == 0 && jm.done == st->jobs;
+}
+
+/* --jobs default: one machine per host core, as many as memory holds (each QEMU
+ * gets machine.memory), no more than there are repetitions to share. icount only:
+ * under the host clock, machines running at once would disturb each other's
+ * figures. */
+static int default_jobs(struct run_state *st)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN), avail_kib = 0, mem = 0, n, reps = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+
+	if (st->clock != CLOCK_ICOUNT)
+		return 1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &avail_kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	for (size_t i = 0; i < st->plan.n_variants; i++) {
+		long m = get_long(st, &st->sc.variants[st->plan.variants[i]], "machine", "memory",
+				  6144);
+
+		mem = m > mem ? m : mem;
+	}
+	for (size_t i = 0; i < st->plan.n_steps; i++)
+		reps = st->plan.steps[i].rep > reps ? st->plan.steps[i].rep : reps;
+	n = avail_kib / 1024 / (mem + 512); /* + QEMU's own memory */
+	n = n < cores ? n : cores;
+	n = n < reps ? n : reps;
+	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (int)n;
+}
+
+static int choose_jobs(struct run_state *st)
+{
+	if (st->o->jobs > 1 && st->clock != CLOCK_ICOUNT) {
+		pvb_err("--jobs %d: machines running at once would disturb each other's figures "
+			"under the %s clock; use --clock icount or --jobs 1",
+			st->o->jobs, clock_name(st->clock));
+		return -EINVAL;
+	}
+	st->jobs = st->o->jobs ? st->o->jobs : default_jobs(st);
+	if (st->jobs > 1)
+		pvb_info("%d machines at once (--jobs %d; icount figures do not depend on host "
+			 "load)",
+			 st->jobs, st->jobs);
+	return 0;
 }
 
 /* ---- options, resume, main ------------------------------------------------------ */
@@ -910,6 +1080,9 @@ static void usage(FILE *f)
 		"      --quick          short runtimes (scenario.quick_runtime), for CI\n"
 		"      --seed N         seed for order = random\n"
 		"      --resume DIR     continue an interrupted run in DIR\n"
+		"  -j, --jobs N         machines at once, each with its share of the repetitions\n"
+		"                       (icount clock only; default: host cores, bounded by\n"
+		"                       memory and repetitions)\n"
 		"      --accel auto|tcg|kvm\n"
 		"      --clock auto|icount|host   guest time; overrides [machine] clock (auto:\n"
 		"                       icount under TCG, host under KVM; README \"Clocks\")\n"
@@ -923,13 +1096,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "variant", required_argument, 0, 'V' }, { "quick", no_argument, 0, 'Q' },
 		{ "seed", required_argument, 0, 'S' },	 { "resume", required_argument, 0, 'R' },
 		{ "accel", required_argument, 0, 'A' },	 { "help", no_argument, 0, 'h' },
-		{ "clock", required_argument, 0, 'C' },
+		{ "clock", required_argument, 0, 'C' },	 { "jobs", required_argument, 0, 'j' },
 		{ 0, 0, 0, 0 }
 	};
 	long x;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->outdir = optarg; break;
 		case 'r':
@@ -955,6 +1128,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			if (accel_parse(optarg, &o->accel))
 				return pvb_err("--accel: '%s' is not one of auto, tcg, kvm", optarg),
 				       -EINVAL;
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, JOBS_MAX, &x))
+				return pvb_err("--jobs: '%s' is not an integer in [1, %d]", optarg,
+					       JOBS_MAX),
+				       -EINVAL;
+			o->jobs = (int)x;
 			break;
 		case 'C':
 			if (clock_parse(optarg, &o->clock))
@@ -1110,16 +1290,43 @@ static int setup(struct run_state *st, int argc, char **argv)
 	return 0;
 }
 
+/* The answer first: one sentence per primary comparison against the baseline, as
+ * `pvbench compare RUN` would print it (same statistics and defaults), then the
+ * counts. Nothing when fewer than two variants have OK repetitions. */
+static void print_answer(const char *path)
+{
+	struct cmp_opts o = CMP_OPTS_DEFAULT;
+	struct pvb_results r = { 0 };
+	struct comparison c = { 0 };
+	char line[1024];
+
+	o.lenient = true;
+	if (results_load(path, &r))
+		return;
+	if (!compare_variants(&r, NULL, &o, &c) && c.npair) {
+		for (size_t i = 0; i < c.npair; i++)
+			for (size_t j = 0; j < c.pair[i].nm; j++)
+				if (c.pair[i].m[j].primary)
+					printf("%s\n", cmp_headline(line, sizeof(line), &c,
+								    &c.pair[i], &c.pair[i].m[j]));
+		printf("verdicts: %s (details: pvbench compare %s)\n",
+		       cmp_summary(line, sizeof(line), c.count), path);
+	}
+	comparison_free(&c);
+	results_free(&r);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .accel = ACCEL_AUTO };
-	struct run_state st = { .o = &o };
+	struct run_state st = { .o = &o, .wfd = -1, .jobs = 1 };
 	char outbuf[PATH_MAX], copy[PATH_MAX + 32], when[32];
+	bool complete = true;
 	int rc = parse_opts(argc, argv, &o);
 
 	if (rc)
 		return rc > 0 ? 0 : 2;
-	if (setup(&st, argc, argv))
+	if (setup(&st, argc, argv) || choose_jobs(&st))
 		return 2;
 	if (run_dir_prepare(o.outdir, scenario_get(&st.sc, "scenario", "name"), outbuf,
 			    sizeof(outbuf)))
@@ -1137,14 +1344,13 @@ int cmd_run(int argc, char **argv)
 	machine_signals_install();
 	st.t_start = pvb_now();
 	save(&st);
-	for (size_t i = 0; i < st.plan.n_steps && !pvb_interrupted; i++) {
-		progress(&st, i);
-		run_step(&st, &st.plan.steps[i]);
-	}
-	shutdown_machine(&st);
+	if (st.jobs > 1)
+		complete = run_jobs(&st);
+	else
+		run_steps(&st);
 	pvb_utc_iso(when, sizeof(when));
 	json_object_set_new(st.res, "finished_at", json_string(when));
-	json_object_set_new(st.res, "complete", json_boolean(!pvb_interrupted));
+	json_object_set_new(st.res, "complete", json_boolean(complete && !pvb_interrupted));
 	json_object_set_new(st.res, "wall_s", json_real(pvb_now() - st.t_start));
 	json_object_set_new(st.res, "measure_s", json_real(st.measure_s));
 	json_object_set_new(st.res, "efficiency",
@@ -1157,6 +1363,7 @@ int cmd_run(int argc, char **argv)
 	       scenario_get(&st.sc, "scenario", "name"), st.plan.n_steps, st.failed,
 	       pvb_now() - st.t_start, st.measure_s,
 	       100 * st.measure_s / (pvb_now() - st.t_start + 1e-9), st.path);
+	print_answer(st.path);
 	{
 		char note[512];
 
@@ -1168,5 +1375,5 @@ int cmd_run(int argc, char **argv)
 	json_decref(st.res);
 	plan_free(&st.plan);
 	scenario_free(&st.sc);
-	return pvb_interrupted ? 130 : st.failed ? 1 : 0;
+	return pvb_interrupted ? 130 : st.failed || !complete ? 1 : 0;
 }

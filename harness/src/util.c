@@ -203,7 +203,7 @@ char *read_file(const char *path, size_t *len)
 	return sb.buf;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 

@@ -45,6 +45,8 @@ int mkdir_p(const char *path);
 char *read_file(const char *path, size_t *len);
 /* Writes via PATH.tmp + fsync + rename, so readers see the old or the new file whole. */
 int write_file_atomic(const char *path, const void *buf, size_t len);
+/* Writes all of buf to fd, retrying short writes and EINTR; 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
 /* Appends buf to path (creating it); 0 or -errno. */
 int append_file(const char *path, const void *buf, size_t len);
 
