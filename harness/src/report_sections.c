@@ -502,6 +502,149 @@ static void workload_commands(struct doc *d, json_t *root)
 	sb_free(&o.sb);
 }
 
+/* ---- the design of a run (results.json "design", written with repetitions = auto) ---- */
+
+#define DESIGN_MAX_CV 8 /* pilot CVs named; the rest counted */
+
+/* A whole-number field in [lo, hi], else -1. */
+static long long design_int(json_t *design, const char *key, long long lo, long long hi)
+{
+	double x = rj_num(design, key, NAN);
+
+	return isfinite(x) && x == floor(x) && x >= lo && x <= hi ? (long long)x : -1;
+}
+
+/* A finite number field in (lo, hi], else NAN. */
+static double design_num(json_t *design, const char *key, double lo, double hi)
+{
+	double x = rj_num(design, key, NAN);
+
+	return isfinite(x) && x > lo && x <= hi ? x : NAN;
+}
+
+/* "a pilot of 3 per variant, then 7 per variant in all (4 more)". */
+static void design_reps(struct rbuf *o, json_t *design)
+{
+	long long pilot = design_int(design, "pilot", 1, 1000000);
+	long long planned = design_int(design, "planned_reps", 1, 1000000);
+	long long fixed = design_int(design, "repetitions", 1, 1000000);
+	const char *reps = rj_str(design, "repetitions");
+
+	if (reps && !strcmp(reps, "auto"))
+		rb_puts(o, "Repetitions sized to the question");
+	else if (fixed > 0)
+		rb_printf(o, "Repetitions fixed at %lld per variant", fixed);
+	else
+		rb_puts(o, "Repetitions");
+	if (pilot > 0)
+		rb_printf(o, ": a pilot of %lld per variant", pilot);
+	if (planned > 0)
+		rb_printf(o, "%s%lld per variant in all", pilot > 0 ? ", then " : ": ", planned);
+	if (planned > 0 && pilot > 0 && planned >= pilot)
+		rb_printf(o, " (%lld more)", planned - pilot);
+}
+
+/* " for 80% power to detect a 2% change on each primary metric (Holm family of 2)". */
+static void design_power(struct rbuf *o, json_t *design)
+{
+	double power = design_num(design, "power", 0, 1);
+	double detect = design_num(design, "detect_pct", 0, 1e6);
+	long long family = design_int(design, "family", 1, 1000000);
+
+	if (isnan(power) && isnan(detect))
+		return;
+	if (!isnan(power))
+		rb_printf(o, " for %.3g%% power", power * 100);
+	if (!isnan(detect))
+		rb_printf(o, " to detect a %.3g%% change", detect);
+	rb_puts(o, " on each primary metric");
+	if (family > 0)
+		rb_printf(o, " (Holm family of %lld test%s)", family, family == 1 ? "" : "s");
+}
+
+/* "; pilot CV mq read_iops 0.5%, mq cpu_sys_pct 3.1%" (pilot_cv_pct.<variant>.<metric>). */
+static void design_cv(struct rbuf *o, json_t *design)
+{
+	const char *var, *metric;
+	json_t *per, *v;
+	size_t n = 0, more = 0;
+
+	json_object_foreach(json_object_get(design, "pilot_cv_pct"), var, per)
+	    json_object_foreach(per, metric, v)
+	{
+		double cv = json_is_number(v) ? json_number_value(v) : NAN;
+
+		if (!isfinite(cv) || cv < 0)
+			continue;
+		if (n == DESIGN_MAX_CV) {
+			more++;
+			continue;
+		}
+		rb_printf(o, "%s%s %s %.3g%%", n++ ? ", " : "; pilot CV ", var, metric, cv);
+	}
+	if (more)
+		rb_printf(o, " and %zu more", more);
+}
+
+/* "; capped by max_repetitions (20)" or "; within at most 20 repetitions and 30 min". */
+static void design_caps(struct rbuf *o, json_t *design)
+{
+	long long max_reps = design_int(design, "max_repetitions", 1, 1000000000);
+	double max_min = design_num(design, "max_minutes", 0, 1e9);
+	const char *by = rj_str(design, "capped_by");
+	char reps[N] = "", mins[N] = "";
+
+	if (max_reps > 0)
+		snprintf(reps, N, "%lld repetitions per variant", max_reps);
+	if (!isnan(max_min))
+		snprintf(mins, N, "%.4g min", max_min);
+	if (by && !strcmp(by, "max_repetitions"))
+		rb_printf(o, "; capped by max_repetitions%s%s%s", *reps ? " (" : "", reps,
+			  *reps ? ")" : "");
+	else if (by && !strcmp(by, "max_minutes"))
+		rb_printf(o, "; capped by max_minutes%s%s%s", *mins ? " (" : "", mins,
+			  *mins ? ")" : "");
+	else if (by)
+		rb_printf(o, "; capped by %s", by);
+	else if (*reps || *mins)
+		rb_printf(o, "; not capped (limits: %s%s%s)", reps, *reps && *mins ? ", " : "",
+			  mins);
+}
+
+/* One paragraph on how the run's repetitions were chosen, when results.json has a
+ * "design" object (every field optional and untrusted: wrong types are left out). */
+static void design_para(struct doc *d, json_t *root)
+{
+	json_t *design = json_object_get(root, "design");
+	const char *plan = rj_str(design, "plan");
+	struct rbuf o = {0};
+
+	if (!json_is_object(design))
+		return;
+	design_reps(&o, design);
+	design_power(&o, design);
+	design_cv(&o, design);
+	design_caps(&o, design);
+	rb_puts(&o, ".");
+	if (plan && *plan)
+		rb_printf(&o, " Plan: %s%s", plan,
+			  plan[strlen(plan) - 1] == '.' ? "" : ".");
+	if (!o.err)
+		d->ops->para(d, o.sb.buf);
+	sb_free(&o.sb);
+}
+
+/* scenario.repetitions: "8", or the scenario's word ("auto"). */
+static const char *scenario_reps(char *buf, size_t len, json_t *sc)
+{
+	double n = rj_num(sc, "repetitions", NAN);
+
+	if (!isfinite(n))
+		return rj_str(sc, "repetitions") ?: "?";
+	snprintf(buf, len, "%.0f", n);
+	return buf;
+}
+
 static void sec_method(struct doc *d, const struct report *r)
 {
 	struct rbuf m = {0};
@@ -510,7 +653,7 @@ static void sec_method(struct doc *d, const struct report *r)
 	for (size_t i = 0; i < r->nruns; i++) {
 		json_t *sc = json_object_get(r->runs[i].root, "scenario"), *rr;
 		struct rbuf order = {0};
-		char seed[N];
+		char seed[N], reps[N];
 		size_t k;
 
 		heading_run(d, r, i, NULL);
@@ -519,11 +662,12 @@ static void sec_method(struct doc *d, const struct report *r)
 		else
 			snprintf(seed, sizeof(seed), "no seed");
 		doc_paraf(d,
-			  "Scenario %s (%s), workload %s: %.0f repetitions per variant, order "
+			  "Scenario %s (%s), workload %s: %s repetitions per variant, order "
 			  "%s, %s.",
 			  rj_str(sc, "name") ?: "?", rj_str(sc, "file") ?: "?",
-			  rj_str(sc, "workload") ?: "?", rj_num(sc, "repetitions", NAN),
+			  rj_str(sc, "workload") ?: "?", scenario_reps(reps, sizeof(reps), sc),
 			  rj_str(sc, "order") ?: "?", seed);
+		design_para(d, r->runs[i].root);
 		kv_para(d, "Workload parameters (scenario file)", json_object_get(sc, "params"));
 		workload_commands(d, r->runs[i].root);
 		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr) if (k < 64)

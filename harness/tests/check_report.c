@@ -275,6 +275,8 @@ START_TEST(test_report_two_runs)
 	ck_assert_ptr_nonnull(strstr(html, "Kernel panic - not syncing"));
 	ck_assert_ptr_nonnull(strstr(md, "| base:mq -> new:mq | read_iops | better |"));
 	ck_assert_ptr_nonnull(strstr(md, "## How to reproduce"));
+	ck_assert_ptr_nonnull(strstr(md, ": 8 repetitions per variant, order interleaved"));
+	ck_assert_ptr_null(strstr(md, "Repetitions ")); /* no "design": no paragraph */
 	/* latencies around 2e7 ns plot as ms; ticks never in exponent notation */
 	gp = read_out(dir, "charts/charts.gp");
 	ck_assert_ptr_nonnull(strstr(gp, "set title 'read_clat_p99_ns (ns, lower is better)'\n"
@@ -584,6 +586,98 @@ START_TEST(test_report_series_nan_literal)
 }
 END_TEST
 
+/* ---- the design of a run (results.json "design") ---- */
+
+static const struct design_case {
+	const char *json; /* the "design" object */
+	const char *want; /* the method paragraph, in report.md */
+	const char *html; /* in report.html, or NULL */
+} design_cases[] = {
+    {"{\"repetitions\": \"auto\", \"pilot\": 3, \"detect_pct\": 2, \"power\": 0.8, "
+     "\"family\": 2, \"planned_reps\": 7, \"max_repetitions\": 20, \"max_minutes\": 30, "
+     "\"capped_by\": null, \"pilot_cv_pct\": {\"mq\": {\"read_iops\": 0.5, "
+     "\"cpu_sys_pct\": 3.1}}, \"plan\": \"pilot CV 3.1%: 4 more repetitions per variant, "
+     "about 2 min\"}",
+     "\nRepetitions sized to the question: a pilot of 3 per variant, then 7 per variant in "
+     "all (4 more) for 80% power to detect a 2% change on each primary metric (Holm family "
+     "of 2 tests); pilot CV mq read_iops 0.5%, mq cpu_sys_pct 3.1%; not capped (limits: 20 "
+     "repetitions per variant, 30 min). Plan: pilot CV 3.1%: 4 more repetitions per "
+     "variant, about 2 min.\n",
+     NULL},
+    {"{\"repetitions\": \"auto\", \"pilot\": 3, \"planned_reps\": 20, \"power\": 0.9, "
+     "\"detect_pct\": 1, \"family\": 1, \"max_repetitions\": 20, \"capped_by\": "
+     "\"max_repetitions\"}",
+     "\nRepetitions sized to the question: a pilot of 3 per variant, then 20 per variant in "
+     "all (17 more) for 90% power to detect a 1% change on each primary metric (Holm family "
+     "of 1 test); capped by max_repetitions (20 repetitions per variant).\n",
+     NULL},
+    {"{\"capped_by\": \"max_minutes\", \"max_minutes\": 2.5, \"pilot\": 3}",
+     "\nRepetitions: a pilot of 3 per variant; capped by max_minutes (2.5 min).\n", NULL},
+    {"{\"repetitions\": 5}", "\nRepetitions fixed at 5 per variant.\n", NULL},
+    /* untrusted: wrong types and ranges left out, strings escaped */
+    {"{\"repetitions\": \"auto\", \"pilot\": \"3\", \"planned_reps\": -7, \"power\": 80, "
+     "\"detect_pct\": [2], \"family\": 1.5, \"max_repetitions\": {}, \"capped_by\": "
+     "\"<b>x</b>\", \"pilot_cv_pct\": {\"<i>v</i>\": {\"m\": \"0.5\", \"n|m\": -1}, "
+     "\"w\": 7}, \"plan\": \"<script>alert(1)</script>\"}",
+     "\nRepetitions sized to the question; capped by &lt;b>x&lt;/b>. Plan: "
+     "&lt;script>alert(1)&lt;/script>.\n",
+     "<p>Repetitions sized to the question; capped by &lt;b&gt;x&lt;/b&gt;. Plan: "
+     "&lt;script&gt;alert(1)&lt;/script&gt;.</p>"},
+    {"\"auto\"", NULL, NULL}, /* not an object: no paragraph */
+};
+
+/* base/results.json with a "design" (and scenario.repetitions "auto") in dir. */
+static void write_design(char *dir, const char *design)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(D "base/results.json", 0, &jerr);
+	json_t *d = json_loads(design, JSON_DECODE_ANY, &jerr);
+	char path[600];
+
+	ck_assert_msg(root && d, "%s", jerr.text);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	json_object_set_new(root, "design", d);
+	json_object_set_new(json_object_get(root, "scenario"), "repetitions", json_string("auto"));
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	ck_assert_int_eq(json_dump_file(root, path, 0), 0);
+	json_decref(root);
+}
+
+START_TEST(test_report_design)
+{
+	const struct design_case *c = &design_cases[_i];
+	char in[] = "/tmp/check_report.in.XXXXXX", dir[] = "/tmp/check_report.XXXXXX";
+	const char *args[] = {in, NULL};
+	char *html, *md, *p;
+	int errs;
+
+	write_design(in, c->json);
+	ck_assert_int_eq(run_report(args, dir, &errs), 0);
+	ck_assert_int_eq(errs, 0);
+	md = read_out(dir, "report.md");
+	html = read_out(dir, "report.html");
+	ck_assert_ptr_nonnull(strstr(md, "auto repetitions per variant, order interleaved"));
+	p = strstr(md, "## Method");
+	ck_assert_ptr_nonnull(p);
+	if (c->want) {
+		ck_assert_msg(strstr(p, c->want) != NULL, "no '%s' in the method section of:\n%s",
+			      c->want, p);
+		ck_assert_ptr_null(strstr(strstr(p, c->want) + 2, "Repetitions")); /* once */
+	} else {
+		ck_assert_ptr_null(strstr(md, "Repetitions "));
+	}
+	if (c->html)
+		ck_assert_ptr_nonnull(strstr(html, c->html));
+	ck_assert_ptr_null(strstr(html, "<script>"));
+	ck_assert_ptr_null(strstr(html, "<b>x"));
+	ck_assert_ptr_null(strstr(html, "<i>v"));
+	free(html);
+	free(md);
+	rm_rf(dir);
+	rm_rf(in);
+}
+END_TEST
+
 static const struct err_case {
 	const char *args[4];
 	bool writes; /* the report is still written */
@@ -641,6 +735,7 @@ static Suite *report_suite(void)
 	tcase_add_loop_test(limits, test_report_series_garbage, G_ENTRIES, G_NOT_ARRAY + 1);
 	tcase_add_test(limits, test_report_series_mixed);
 	tcase_add_test(limits, test_report_series_nan_literal);
+	tcase_add_loop_test(limits, test_report_design, 0, ARRAY_SIZE(design_cases));
 	tcase_add_loop_test(errors, test_report_errors, 0, ARRAY_SIZE(err_cases));
 	tcase_add_test(errors, test_report_usage);
 	tcase_set_timeout(core, 60);
