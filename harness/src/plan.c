@@ -320,6 +320,10 @@ static int settings(const struct scenario *sc, const struct plan_opts *o, struct
 	if (o->seed_set && o->seed < 0)
 		return sb_fail(err, -EINVAL, "invalid seed %ld (expected 0 or more)", o->seed);
 	scenario_get_long(sc, NULL, "scenario", "repetitions", &reps);
+	p->sized = !o->reps && (o->reps_auto || !strcmp(scenario_get(sc, "scenario", "repetitions")
+								?: "", "auto"));
+	if (p->sized)
+		scenario_get_long(sc, NULL, "scenario", "pilot", &reps);
 	scenario_get_long(sc, NULL, "scenario", "reps_per_boot", &rpb);
 	p->reps = o->reps ? o->reps : reps;
 	p->reps_per_boot = rpb; /* 0: all repetitions in one boot */
@@ -528,9 +532,10 @@ int plan_describe(const struct scenario *sc, const struct plan *p, bool steps, s
 	const char *name = scenario_get(sc, "scenario", "name");
 	int rc;
 
-	rc = sb_printf(out, "%s: %zu variant%s x %d repetition%s = %zu steps, %s", name,
-		       p->n_variants, p->n_variants == 1 ? "" : "s", p->reps, p->reps == 1 ? "" : "s",
-		       p->n_total, plan_order_name(p->order));
+	rc = sb_printf(out, "%s: %zu variant%s x %d %srepetition%s = %zu steps, %s", name,
+		       p->n_variants, p->n_variants == 1 ? "" : "s", p->reps,
+		       p->sized ? "pilot " : "", p->reps == 1 ? "" : "s", p->n_total,
+		       plan_order_name(p->order));
 	if (!rc && p->order == PLAN_RANDOM)
 		rc = sb_printf(out, " (seed %ld)", p->seed);
 	if (!rc)

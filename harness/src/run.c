@@ -11,6 +11,7 @@
 #include "pvbench/metrics.h"
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
+#include "pvbench/sized.h"
 #include "../../workloads/fio/fio.h"
 #include "../../workloads/evtchn/evtchn.h"
 #include "../../workloads/httperf/httperf.h"
@@ -82,6 +83,7 @@ struct run_opts {
 	const char *variants[MAX_VARIANT_ARGS];
 	size_t n_variants;
 	int reps;
+	bool reps_auto; /* --reps auto */
 	bool quick, seed_set;
 	long seed;
 	enum accel accel;
@@ -962,7 +964,6 @@ static void run_steps(struct run_state *st)
 		progress(st, &st->plan.steps[i], k++, n);
 		run_step(st, &st->plan.steps[i]);
 	}
-	shutdown_machine(st);
 }
 
 struct job_merge {
@@ -978,6 +979,7 @@ static int job_work(int job, int wfd, void *arg)
 	st->job = job;
 	st->wfd = wfd;
 	run_steps(st);
+	shutdown_machine(st);
 	done = json_pack("{s:s, s:{s:f, s:i, s:b}}", "kind", "done", "data", "measure_s",
 			 st->measure_s, "failed", st->failed, "interrupted", pvb_interrupted != 0);
 	job_send(wfd, done);
@@ -1075,7 +1077,9 @@ static void usage(FILE *f)
 		"DIR/console. Exit 0 if every repetition is OK, 1 if some failed, 2 on bad\n"
 		"input. Scenario keys: scenarios/README.md or 'pvbench list --keys'.\n\n"
 		"  -o, --output DIR     run directory (default build/runs/<name>-<time>)\n"
-		"      --reps N         repetitions per variant (default: the scenario's)\n"
+		"      --reps N|auto    repetitions per variant (default: the scenario's); auto:\n"
+		"                       a pilot, then as many as 80%% power to detect the\n"
+		"                       scenario's detect change needs (scenarios/README.md)\n"
 		"      --variant NAME   run only this variant (repeatable)\n"
 		"      --quick          short runtimes (scenario.quick_runtime), for CI\n"
 		"      --seed N         seed for order = random\n"
@@ -1106,8 +1110,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		switch (c) {
 		case 'o': o->outdir = optarg; break;
 		case 'r':
+			if (!strcmp(optarg, "auto")) {
+				o->reps_auto = true;
+				break;
+			}
 			if (parse_long(optarg, 1, 1000, &x))
-				return pvb_err("--reps: '%s' is not an integer in [1, 1000]", optarg),
+				return pvb_err("--reps: '%s' is not auto or an integer in [1, 1000]", optarg),
 				       -EINVAL;
 			o->reps = (int)x;
 			break;
@@ -1237,7 +1245,8 @@ static int setup(struct run_state *st, int argc, char **argv)
 {
 	struct sbuf err = { 0 }, cmd = { 0 };
 	struct plan_opts po = { .variants = st->o->variants, .n_variants = st->o->n_variants,
-				.reps = st->o->reps, .quick = st->o->quick,
+				.reps = st->o->reps, .reps_auto = st->o->reps_auto,
+				.quick = st->o->quick,
 				.seed_set = st->o->seed_set, .seed = st->o->seed };
 	struct plan_done *done = NULL;
 	json_t *scen = NULL, *vars = NULL;
@@ -1288,6 +1297,114 @@ static int setup(struct run_state *st, int argc, char **argv)
 	pvb_info("%s", err.buf ? err.buf : "");
 	sb_free(&err);
 	return 0;
+}
+
+/* Runs the current plan in this process or in st->jobs workers; false when a
+ * worker died before the end of its share. The machine of a single process stays
+ * up for the next plan. */
+static bool run_plan(struct run_state *st)
+{
+	int jobs = st->jobs, reps = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < st->plan.n_steps; i++)
+		reps = st->plan.steps[i].rep > reps ? st->plan.steps[i].rep : reps;
+	if (st->jobs > 1 && st->plan.n_steps) {
+		ok = run_jobs(st);
+	} else {
+		st->jobs = 1;
+		run_steps(st);
+	}
+	st->jobs = jobs;
+	(void)reps;
+	return ok;
+}
+
+/* Steps done so far, for the plan of the rest (as --resume does). */
+static struct plan_done *runs_done(struct run_state *st, size_t *n)
+{
+	json_t *runs = json_object_get(st->res, "runs"), *r;
+	struct plan_done *d = calloc(json_array_size(runs) + 1, sizeof(*d));
+	size_t i;
+
+	*n = 0;
+	json_array_foreach(runs, i, r)
+	{
+		d[*n].variant = json_string_value(json_object_get(r, "variant")) ?: "";
+		d[(*n)++].rep = (int)json_integer_value(json_object_get(r, "rep"));
+	}
+	return d;
+}
+
+/* Seconds one more repetition of one variant costs: the pilot's steps, set-up
+ * included, shared by the machines that ran them. */
+static double sec_per_rep(struct run_state *st)
+{
+	json_t *runs = json_object_get(st->res, "runs"), *r;
+	double sum = 0;
+	size_t i;
+
+	json_array_foreach(runs, i, r)
+		sum += json_number_value(json_object_get(r, "duration_s"));
+	return i ? sum / i / (st->jobs > 0 ? st->jobs : 1) : 60;
+}
+
+/* repetitions = auto, after the pilot: sizes the run (sized.h), records the design
+ * in results.json, says the plan, and runs the rest. A resumed run keeps the size
+ * it had planned. false when a worker died. */
+static bool run_sized(struct run_state *st)
+{
+	json_t *old = json_object_get(st->res, "design");
+	long pilot = 3, maxr = 20, maxm = 30;
+	struct sized_request rq;
+	struct sized_result res = { 0 };
+	struct plan_opts po = { .variants = st->o->variants, .n_variants = st->o->n_variants,
+				.quick = st->o->quick, .seed_set = st->o->seed_set,
+				.seed = st->o->seed };
+	struct sbuf err = { 0 };
+	json_t *design = NULL;
+	bool one_boot = st->plan.boots <= 1;
+	int n;
+
+	scenario_get_long(&st->sc, NULL, "scenario", "pilot", &pilot);
+	scenario_get_long(&st->sc, NULL, "scenario", "max_repetitions", &maxr);
+	scenario_get_long(&st->sc, NULL, "scenario", "max_minutes", &maxm);
+	rq = (struct sized_request){ .pilot = (int)pilot, .max_reps = (int)maxr,
+				     .max_minutes = (double)maxm,
+				     .elapsed_s = pvb_now() - st->t_start,
+				     .sec_per_rep = sec_per_rep(st) };
+	scenario_detect(&st->sc, &rq.detect);
+	n = (int)json_integer_value(json_object_get(old, "planned_reps"));
+	if (n <= 0) {
+		pvb_info("sizing the run from its pilot (simulating compare's verdict at the "
+			 "pilot's spread)...");
+		if (sized_plan(st->path, &rq, &res, &design)) {
+			pvb_warn("repetitions = auto: the run stays at its pilot of %ld repetitions",
+				 pilot);
+			return true;
+		}
+		json_object_set_new(st->res, "design", design);
+		save(st);
+		n = res.n;
+		printf("%s: %s\n", scenario_get(&st->sc, "scenario", "name"), res.plan);
+		fflush(stdout);
+	}
+	if (n <= pilot)
+		return true;
+	po.reps = n;
+	po.done = runs_done(st, &po.n_done);
+	plan_free(&st->plan);
+	if (plan_build(&st->sc, &po, &st->plan, &err)) {
+		pvb_err("%s", err.buf ? err.buf : "cannot plan the sized run");
+		free((void *)po.done);
+		sb_free(&err);
+		return false;
+	}
+	free((void *)po.done);
+	sb_free(&err);
+	/* The pilot's machine (one process) serves on when both plans have one boot. */
+	st->plan_boot = one_boot && st->plan.boots <= 1 ? 1 : -1;
+	return run_plan(st);
 }
 
 /* The answer first: one sentence per primary comparison against the baseline, as
@@ -1344,10 +1461,10 @@ int cmd_run(int argc, char **argv)
 	machine_signals_install();
 	st.t_start = pvb_now();
 	save(&st);
-	if (st.jobs > 1)
-		complete = run_jobs(&st);
-	else
-		run_steps(&st);
+	complete = run_plan(&st);
+	if (complete && st.plan.sized && !pvb_interrupted)
+		complete = run_sized(&st);
+	shutdown_machine(&st);
 	pvb_utc_iso(when, sizeof(when));
 	json_object_set_new(st.res, "finished_at", json_string(when));
 	json_object_set_new(st.res, "complete", json_boolean(complete && !pvb_interrupted));

@@ -174,6 +174,8 @@ static bool number_ok(const struct scenario_key *k, const char *v)
 {
 	long n;
 
+	if ((k->flags & SK_AUTO) && !strcmp(v, "auto"))
+		return true;
 	if (scenario_parse_long(k->type, v, &n) || n < k->min || n > k->max)
 		return false;
 	if ((k->flags & SK_SECONDS) && n % 1000)
@@ -242,6 +244,8 @@ int scenario_key_expected(const struct scenario_key *k, struct sbuf *out)
 			rc = sb_append(out, *p == '|' ? ", " : p, *p == '|' ? 2 : 1);
 	if (k->type == ST_INT && !rc)
 		rc = sb_printf(out, "%ld to %ld", k->min, k->max);
+	if ((k->flags & SK_AUTO) && !rc)
+		rc = sb_puts(out, ", or auto");
 	if ((k->type == ST_SIZE || k->type == ST_DURATION) && !rc)
 		rc = fmt_range(out, k);
 	if ((k->flags & SK_SECTORS) && !rc)

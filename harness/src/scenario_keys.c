@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define KEYS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -33,8 +34,25 @@ static const struct scenario_key keys[] = {
 	  "xenstore watch latency in dom0 while tiny guests are created and destroyed; its "
 	  "keys go in [workload].",
 	  "fio" },
-	{ "scenario", "repetitions", ST_INT, "3", "", NULL, 1, 1000, 0, NULL,
-	  "Measured repetitions of each variant.", "5" },
+	{ "scenario", "repetitions", ST_INT, "3", "", NULL, 1, 1000, SK_AUTO, NULL,
+	  "Measured repetitions of each variant. auto: sized to the question: a pilot of "
+	  "`pilot` repetitions per variant, then as many as give 80% power to detect a "
+	  "`detect` change on each primary metric at the pilot's spread (simulating "
+	  "compare's own verdict), capped by `max_repetitions` and `max_minutes`; the "
+	  "comparison then runs once on all of them.",
+	  "auto" },
+	{ "scenario", "pilot", ST_INT, "3", "", NULL, 2, 100, 0, NULL,
+	  "repetitions = auto: pilot repetitions per variant.", "4" },
+	{ "scenario", "detect", ST_STRING, "2%", "%", NULL, 0, 0, 0, NULL,
+	  "repetitions = auto: the change of a primary metric to detect with 80% power, in "
+	  "percent (default: compare's equivalence band).",
+	  "1%" },
+	{ "scenario", "max_repetitions", ST_INT, "20", "", NULL, 2, 1000, 0, NULL,
+	  "repetitions = auto: at most this many per variant, pilot included.", "30" },
+	{ "scenario", "max_minutes", ST_INT, "30", "min", NULL, 1, 100000, 0, NULL,
+	  "repetitions = auto: the repetitions after the pilot must fit in this much wall time "
+	  "(at the pilot's pace per repetition) counted from the start of the run.",
+	  "60" },
 	{ "scenario", "order", ST_ENUM, "interleaved", "", "interleaved|random|blocked", 0, 0, 0,
 	  NULL,
 	  "Step order: interleaved runs A B A B ..., random shuffles the variants within "
@@ -619,6 +637,33 @@ static int each_word(const char *list, int (*fn)(const char *w, size_t n, const 
 	return rc;
 }
 
+int scenario_detect(const struct scenario *sc, double *frac)
+{
+	const char *v = scenario_get(sc, "scenario", "detect");
+	char *end;
+	double d;
+
+	if (!v || !isdigit((unsigned char)*v))
+		return -EINVAL;
+	d = strtod(v, &end);
+	if (strcmp(end, "%") || !(d > 0 && d <= 100))
+		return -EINVAL;
+	*frac = d / 100;
+	return 0;
+}
+
+static int rule_detect(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
+{
+	double d;
+
+	(void)v;
+	if (!scenario_detect(sc, &d))
+		return 0;
+	sb_printf(msg, "scenario.detect '%s' is not a percentage above 0 and at most 100 (e.g. 2%%)",
+		  scenario_get(sc, "scenario", "detect"));
+	return -EINVAL;
+}
+
 static int word_is(const char *w, size_t n, const void *name)
 {
 	return strlen(name) == n && !strncmp(w, name, n);
@@ -688,6 +733,7 @@ static const struct {
 	  KEYS("scenario.timeout", "scenario.quick_runtime", "workload.runtime",
 	       "workload.ramp_time") },
 	{ "scenario.primary names metrics of the workload.", rule_primary, KEYS("scenario.primary") },
+	{ "scenario.detect is a percentage, e.g. 2%.", rule_detect, KEYS("scenario.detect") },
 	{ "workload.rwmixread applies only to rw = rw, readwrite or randrw.", rule_rwmixread,
 	  KEYS("workload.rwmixread", "workload.rw") },
 	{ "iperf3: scenario.timeout must exceed workload.omit + workload.duration, and "

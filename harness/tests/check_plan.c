@@ -78,6 +78,32 @@ START_TEST(test_interleaved)
 }
 END_TEST
 
+/* repetitions = auto: the plan is the pilot (scenario.pilot), marked sized; an
+ * explicit --reps wins; --reps auto sizes a fixed scenario. */
+START_TEST(test_sized_pilot)
+{
+	struct plan_opts o = { .reps_auto = true };
+	struct sbuf d = { 0 };
+
+	load("repetitions = auto\npilot = 2", two);
+	build(NULL);
+	ck_assert(p.sized);
+	ck_assert_str_eq(order_str(), "a:1 b:1 a:2 b:2");
+	ck_assert_int_eq(plan_describe(&sc, &p, false, &d), 0);
+	ck_assert_msg(strstr(d.buf, "2 pilot repetitions"), "%s", d.buf);
+	sb_free(&d);
+	plan_free(&p);
+	build(&(struct plan_opts){ .reps = 4 });
+	ck_assert(!p.sized);
+	ck_assert_int_eq(p.reps, 4);
+	teardown();
+	load("", two);
+	build(&o);
+	ck_assert(p.sized);
+	ck_assert_int_eq(p.reps, 3); /* the default pilot */
+}
+END_TEST
+
 START_TEST(test_blocked)
 {
 	load("order = blocked", two);
@@ -443,6 +469,7 @@ static Suite *plan_suite(void)
 	tcase_add_checked_fixture(order, NULL, teardown);
 	tcase_add_test(order, test_interleaved);
 	tcase_add_test(order, test_blocked);
+	tcase_add_test(order, test_sized_pilot);
 	tcase_add_test(order, test_same_guest);
 	tcase_add_test(order, test_random_seeded);
 	tcase_add_test(order, test_random_seed_drawn);

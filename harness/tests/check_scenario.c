@@ -107,6 +107,8 @@ static const struct {
 	  ":4: missing required key 'rw' in [workload]" },
 	{ "nul-byte.ini",
 	  ":2: NUL byte in line" },
+	{ "rule-detect.ini",
+	  ":4: scenario.detect '2' is not a percentage above 0 and at most 100 (e.g. 2%)" },
 	{ "rule-disk.ini",
 	  ":8: guest.disk_size (768 MiB) leaves less than 512 MiB of machine.dom0_mem (1024 "
 	  "MiB)" },

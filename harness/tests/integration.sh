@@ -45,7 +45,7 @@ check "no QEMU left behind" bash -c '! pgrep -f "[q]emu-system-x86_64.*pvbctl" >
 
 # --- pvbench run: the smoke scenario (1 ring vs 2 rings, 2 reps each) ----------------
 r=$out/smoke
-$pv run scenarios/smoke.ini --quick -o "$r" >"$out/smoke.out" 2>"$out/smoke.err"
+$pv run scenarios/smoke.ini --quick --jobs 1 -o "$r" >"$out/smoke.out" 2>"$out/smoke.err"
 rc=$?
 if [ $rc -eq 0 ]; then ok "pvbench run smoke.ini exits 0"; else
 	notok "pvbench run smoke.ini exits 0 (got $rc)" "$(tail -40 "$out/smoke.err")"; fi
@@ -90,6 +90,9 @@ check "QEMU ran single-threaded TCG with -icount shift=3,sleep=off" bash -c '
 	[ "$(jq -r .environment.accel "'"$R"'")" != tcg ] ||
 	grep -q -- "-icount.*shift=3,sleep=off" "'"$r"'/console/boot-1/qemu-cmdline.txt"'
 check "run summary names the clock" grep -q '^clock: ' "$out/smoke.out"
+check "run summary opens with the answer: 2q vs 1q read_iops, its verdict and clock" \
+	grep -Eq '^2q vs 1q: read_iops [+-][0-9.]+% .*(better|worse|no change|inconclusive).*icount clock' \
+	"$out/smoke.out"
 check "metrics_meta: read_iops is the primary metric, latency is not" \
 	jq -e '.metrics_meta.read_iops.primary == true and
 		.metrics_meta.read_clat_p99_ns.primary == false' "$R"
@@ -125,23 +128,30 @@ check "net: --clock host ran multi-threaded TCG without -icount" bash -c '
 	! grep -q -- "-icount" "'"$N"'/console/boot-1/qemu-cmdline.txt"'
 
 # --- event channels: short FIFO vs 2-level ping-pong dom0 <-> domU ------------------
+# Two machines at once (--jobs 2, icount): each runs one repetition of each variant.
 E=$out/evtchn
-rc=0; $pv run scenarios/evtchn-abi.ini --quick --reps 1 -o "$E" >"$out/evtchn.out" 2>"$out/evtchn.err" || rc=$?
-if [ $rc -eq 0 ]; then ok "pvbench run evtchn-abi.ini --quick --reps 1 exits 0"; else
+rc=0; $pv run scenarios/evtchn-abi.ini --quick --reps 2 --jobs 2 -o "$E" >"$out/evtchn.out" 2>"$out/evtchn.err" || rc=$?
+if [ $rc -eq 0 ]; then ok "pvbench run evtchn-abi.ini --quick --reps 2 --jobs 2 exits 0"; else
 	notok "pvbench run evtchn-abi.ini exits 0 (got $rc)" "$(tail -40 "$out/evtchn.err")"; fi
 ER=$E/results.json
-check "evtchn: both variants OK" jq -e '[.runs[] | .status] == ["OK","OK"]' "$ER"
+check "evtchn: all 4 runs OK, in plan order, complete" \
+	jq -e '[.runs[] | .status] == ["OK","OK","OK","OK"] and [.runs[] | .seq] == [1,2,3,4] and .complete' "$ER"
+check "evtchn --jobs 2: repetition 1 on boot 1, repetition 2 on boot 2, both consoles kept" bash -c '
+	jq -e "[.runs[] | [.rep, .boot]] == [[1,1],[1,1],[2,2],[2,2]] and (.boots | length) == 2 and
+		.environment.jobs == 2" "'"$ER"'" >/dev/null &&
+	test -s "'"$E"'/console/boot-1/xen-serial.log" && test -s "'"$E"'/console/boot-2/xen-serial.log"'
 check "evtchn: evidence lines say FIFO-based, then 2-level" \
-	jq -e '[.runs[] | .evidence.values.evtchn_abi] == ["FIFO-based","2-level"] and
+	jq -e '[.runs[] | .evidence.values.evtchn_abi] == ["FIFO-based","2-level","FIFO-based","2-level"] and
 		([.runs[] | .evidence.log_lines[] | test("Using (FIFO-based|2-level) ABI")] | any)' "$ER"
 check "evtchn: non-zero round trips, metrics equal to the raw JSON" bash -c '
-	for i in 0 1; do
+	for i in 0 1 2 3; do
 		raw="'"$E"'/$(jq -r ".runs[$i].raw[0]" "'"$ER"'")"
 		jq -e ".round_trips > 0 and .rtt_ns.p50 > 0" "$raw" >/dev/null || exit 1
 		got=$(jq ".runs[$i].metrics.rtt_p50_ns" "'"$ER"'")
 		want=$(jq ".rtt_ns.p50" "$raw")
 		jq -en "$got == $want" >/dev/null || exit 1
 	done'
+check "no QEMU left behind after --jobs 2" bash -c '! pgrep -f "[q]emu-system-x86_64.*pvbctl" >/dev/null'
 
 # --- conformance: pvbench conform (negotiation, state machine, leaks, blkif requests) ---
 C=$out/conform

@@ -31,6 +31,7 @@ struct plan_opts {
 	const char *const *variants; /* --variant NAME (repeatable): only these */
 	size_t n_variants;
 	int reps;	   /* --reps N (1-1000); 0: scenario.repetitions */
+	bool reps_auto;	   /* --reps auto: as scenario.repetitions = auto */
 	int reps_per_boot; /* > 0: override; -1: all in one boot; 0: scenario's */
 	bool quick;	   /* --quick: short runtime (fio_build_cmdline) */
 	bool seed_set;	   /* --seed N: overrides scenario.seed */
@@ -62,6 +63,8 @@ struct plan {
 	bool has_seed;		 /* seed was given or drawn (always for PLAN_RANDOM) */
 	long seed;		 /* record it: the same seed gives the same order */
 	int reps;
+	bool sized;		 /* repetitions = auto: reps is the pilot (scenario.pilot);
+				  * the runner plans the rest from it (power.h) */
 	int reps_per_boot;	 /* effective; equals reps when one boot per group */
 	bool quick;
 };

@@ -44,6 +44,7 @@ enum scenario_type {
 #define SK_NAME 0x2	/* value is a name: [A-Za-z0-9._-], 1-32 characters */
 #define SK_SECTORS 0x4	/* value (a size) is a multiple of 512 (O_DIRECT on xvda) */
 #define SK_SECONDS 0x8	/* value (a duration) is whole seconds (iperf3 -t, -O) */
+#define SK_AUTO 0x20	/* ST_INT that may also be "auto" (repetitions) */
 #define SK_RUN_WIDE 0x10 /* the same for every variant: no [variant] override (the clock:
 			  * runs of different clocks are not compared) */
 
@@ -303,6 +304,9 @@ struct workload_info {
 const struct workload_info *scenario_workload_info(size_t i);
 /* The workload called name, or NULL. */
 const struct workload_info *scenario_workload_find(const char *name);
+/* [scenario] detect as a fraction ("2%" -> 0.02); -EINVAL if it is not a percentage
+ * in (0, 100]. */
+int scenario_detect(const struct scenario *sc, double *frac);
 /* Whether metric m of workload wi answers the scenario's question: named in
  * [scenario] primary, or, when that is empty, in the workload's primary list. */
 bool scenario_metric_primary(const struct scenario *sc, const struct workload_info *wi,
