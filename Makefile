@@ -77,7 +77,7 @@ check: unit-check integration-check
 # The main job end to end: packages, images, Xen boot, the blk-mq scenario, a report.
 DEMO_DIR ?= $(B)/runs/demo-$(shell date -u +%Y%m%d-%H%M%S)
 demo: all
-	ci/install-deps
+	ci/install-deps build images run report
 	$(B)/pvbench images
 	$(B)/pvbench run scenarios/blk-mq.ini -o $(DEMO_DIR) || test $$? -eq 1
 	$(B)/pvbench report $(DEMO_DIR) -o $(DEMO_DIR)/report
