@@ -17,7 +17,7 @@ GUEST     := $(B)/guest/pvbench-agent $(B)/guest/pvbench-hotplug $(patsubst work
              $(patsubst drivers/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard drivers/*/guest/main.c))
 DEPS_STAMP := $(B)/.deps-build
 
-.PHONY: all deps images check unit-check integration-check demo bench-boot bench-precision clean fuzz format
+.PHONY: all deps images check unit-check integration-check demo bench-boot bench-precision check-scenarios clean fuzz format
 
 all: $(B)/pvbench $(GUEST)
 
@@ -87,6 +87,12 @@ bench-boot: all
 	ci/install-deps images run
 	$(B)/pvbench images
 	$(B)/pvbench boot --repeat 3
+
+# Every shipped scenario, short, under both clocks (about 30 min here).
+check-scenarios: all
+	ci/install-deps images run
+	$(B)/pvbench images
+	harness/tests/scenarios-both-clocks.sh
 
 # icount figures between runs and under host load (harness/bench/precision.sh;
 # PRECISION="blk-mq:1q" narrows it; about 5 minutes per scenario here).
