@@ -1,5 +1,6 @@
 /* stats.c: pure statistics behind `pvbench compare` and `pvbench report` (see
- * pvbench/stats.h for definitions, references and error codes). No I/O. Callers
+ * pvbench/stats.h for definitions, references and error codes). No I/O; the one
+ * state is a per-thread cache of exact Mann-Whitney null distributions. Callers
  * turn GSL's error handler off (compare.c): results GSL cannot compute come back
  * NAN and are checked here. */
 #include "pvbench/stats.h"
@@ -157,45 +158,76 @@ fail:
 	return NULL;
 }
 
-static double counts_cdf(const double *c, size_t m, size_t n, double u)
-{
-	double below = 0, total = 0;
+/* The null CDF of U for (m, n): cdf[u] = P(U <= u), u = 0..m*n, counts summed
+ * from u = 0 upward and divided by their total, the arithmetic of the uncached
+ * version, so every p and critical value is the same to the bit. Kept per thread in a small round-robin table: compare
+ * asks for the same few sizes for every metric, and power.c's simulations
+ * (compare's MDC among them) for one size tens of thousands of times, where
+ * rebuilding the distribution each time was most of their cost. The table lives
+ * as long as the thread (at most MW_CACHE * 2,500 doubles, 20 kB each). */
+#define MW_CACHE 16
+struct mw_dist {
+	size_t m, n;
+	double *cdf;
+};
+static __thread struct mw_dist mw_cache[MW_CACHE];
+static __thread unsigned mw_cache_next;
 
-	for (size_t k = 0; k <= m * n; k++) {
-		total += c[k];
-		if (k <= floor(u + 1e-7))
-			below += c[k];
+static const double *mw_cdf(size_t m, size_t n)
+{
+	struct mw_dist *d;
+	double *c, *cdf, total = 0, below = 0;
+
+	for (unsigned i = 0; i < MW_CACHE; i++)
+		if (mw_cache[i].cdf && mw_cache[i].m == m && mw_cache[i].n == n)
+			return mw_cache[i].cdf;
+	c = mw_counts(m, n);
+	cdf = c ? malloc((m * n + 1) * sizeof(*cdf)) : NULL;
+	if (!cdf) {
+		free(c);
+		return NULL;
 	}
-	return below / total;
+	for (size_t k = 0; k <= m * n; k++)
+		total += c[k];
+	for (size_t k = 0; k <= m * n; k++) {
+		below += c[k];
+		cdf[k] = below / total;
+	}
+	free(c);
+	d = &mw_cache[mw_cache_next++ % MW_CACHE];
+	free(d->cdf);
+	*d = (struct mw_dist){.m = m, .n = n, .cdf = cdf};
+	return cdf;
+}
+
+/* P(U <= u) from a cached CDF (0 below 0, 1 from m * n on). */
+static double cdf_at(const double *cdf, size_t m, size_t n, double u)
+{
+	double f = floor(u + 1e-7);
+
+	if (f < 0)
+		return 0;
+	return cdf[f >= (double)(m * n) ? m * n : (size_t)f];
 }
 
 double stats_mw_cdf(double u, size_t m, size_t n)
 {
-	double *c, p;
+	const double *cdf;
 
 	if (u < 0)
 		return 0;
-	c = mw_counts(m, n);
-	if (!c)
-		return NAN;
-	p = counts_cdf(c, m, n, u);
-	free(c);
-	return p;
+	cdf = mw_cdf(m, n);
+	return cdf ? cdf_at(cdf, m, n, u) : NAN;
 }
 
 /* Smallest q with P(U <= q) >= p (R's qwilcox). */
-static size_t counts_quantile(const double *c, size_t m, size_t n, double p)
+static size_t cdf_quantile(const double *cdf, size_t m, size_t n, double p)
 {
-	double total = 0, run = 0;
 	size_t q;
 
-	for (q = 0; q <= m * n; q++)
-		total += c[q];
-	for (q = 0; q < m * n; q++) {
-		run += c[q];
-		if (run / total >= p - 10 * DBL_EPSILON)
+	for (q = 0; q < m * n; q++)
+		if (cdf[q] >= p - 10 * DBL_EPSILON)
 			break;
-	}
 	return q;
 }
 
@@ -252,16 +284,16 @@ static double mw_sigma(size_t nb, size_t nn, double ties_term)
 
 static int mw_exact_p(struct stats_mw *r, size_t nb, size_t nn)
 {
-	double *c = mw_counts(nn, nb), p;
+	const double *cdf = mw_cdf(nn, nb);
+	double p;
 
-	if (!c)
+	if (!cdf)
 		return -ENOMEM;
 	if (r->u > (double)nb * nn / 2)
-		p = 1 - counts_cdf(c, nn, nb, r->u - 1);
+		p = 1 - cdf_at(cdf, nn, nb, r->u - 1);
 	else
-		p = counts_cdf(c, nn, nb, r->u);
+		p = cdf_at(cdf, nn, nb, r->u);
 	r->p = fmin(1, 2 * p);
-	free(c);
 	return 0;
 }
 
@@ -296,7 +328,8 @@ int stats_mann_whitney(const double *base, size_t nb, const double *new, size_t 
 static int hl_rank(const double *base, size_t nb, const double *new, size_t nn, double conf,
 		   size_t *k, double *achieved)
 {
-	double ties_term, *c;
+	const double *cdf;
+	double ties_term;
 	int rc = pool_ties(base, nb, new, nn, &ties_term);
 
 	if (rc)
@@ -309,14 +342,13 @@ static int hl_rank(const double *base, size_t nb, const double *new, size_t nn, 
 		*achieved = conf;
 		return 0;
 	}
-	c = mw_counts(nn, nb);
-	if (!c)
+	cdf = mw_cdf(nn, nb);
+	if (!cdf)
 		return -ENOMEM;
-	*k = counts_quantile(c, nn, nb, (1 - conf) / 2);
+	*k = cdf_quantile(cdf, nn, nb, (1 - conf) / 2);
 	if (*k == 0)
 		*k = 1;
-	*achieved = 1 - 2 * counts_cdf(c, nn, nb, (double)*k - 1);
-	free(c);
+	*achieved = 1 - 2 * cdf_at(cdf, nn, nb, (double)*k - 1);
 	return 0;
 }
 

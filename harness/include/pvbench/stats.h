@@ -1,7 +1,9 @@
 /* stats.h: pure statistics for telling a real change from noise between two sets of
  * benchmark repetitions: summaries, quantiles, Mann-Whitney U, Hodges-Lehmann,
  * a seeded bootstrap of the ratio of medians, Welch's t, Holm's correction and the
- * minimum detectable change. No I/O, no globals; GSL supplies the distributions.
+ * minimum detectable change. No I/O; GSL supplies the distributions. The only
+ * state is a per-thread cache of the exact Mann-Whitney null distributions by
+ * sample sizes (built once per (m, n), never freed), which changes no result.
  *
  * Conventions: "base" is the reference sample, "new" the one being judged; every
  * shift or change is new minus base (or new / base - 1). Functions return 0 or a
