@@ -2,6 +2,7 @@
  * the `pvbench compare` command that prints them through report.h's writers. */
 #include "pvbench/compare.h"
 #include "pvbench/commands.h"
+#include "pvbench/power.h"
 #include "pvbench/report.h"
 #include "pvbench/util.h"
 
@@ -27,8 +28,8 @@ const char *const cmp_note_text[CMP_NNOTES] = {
     "interval",
     "direction unknown (no metrics_meta, unknown unit suffix): no better/worse verdict",
     "Welch's t undefined (fewer than 2 samples or no variance)",
-    "too few repetitions for any change to reach significance after Holm's correction "
-    "(MDC none): add repetitions",
+    "too few repetitions for any change to be detected with 80% power after Holm's "
+    "correction (MDC none): add repetitions",
     "the base has values <= 0, so a resampled base median can be <= 0: no relative "
     "interval; verdict from the Hodges-Lehmann interval",
     "values too large for the statistics (they overflow): not judged",
@@ -82,6 +83,10 @@ int compare_metric(const double *base, size_t nb, const double *new, size_t nn,
 
 	gsl_quiet();
 	m->notes = 0;
+	m->mdc = m->cv_pooled = NAN;
+	m->mdc_k = 0;
+	if (!o->no_mdc && power_pilot_cv(base, nb, new, nn, &m->cv_pooled))
+		m->cv_pooled = NAN;
 	if ((rc = stats_summarise(base, nb, &m->base)) ||
 	    (rc = stats_summarise(new, nn, &m->new)) ||
 	    (rc = stats_mann_whitney(base, nb, new, nn, &m->mw)) ||
@@ -128,23 +133,31 @@ static enum verdict metric_verdict(struct cmp_metric *m, const struct cmp_opts *
 	return v == V_NO_CHANGE && (m->notes & NOTE_FEW_SAMPLES) ? V_INCONCLUSIVE : v;
 }
 
-/* Minimum detectable change at level alpha / k, Holm's first step over the k tests
- * of the metric's family;
- * INFINITY when even complete separation of the samples could not reach it
- * (smallest two-sided exact Mann-Whitney p = 2 / C(nb + nn, nb)). */
+/* Minimum detectable change of the verdict over the k tests of the metric's
+ * family (compare.h). "none" without simulating when even complete separation of
+ * the samples could not reach alpha / k, Holm's first step (smallest two-sided
+ * exact Mann-Whitney p = 2 / C(nb + nn, nb)). power.c's verdicts set no_mdc: the
+ * simulation calls compare_finish itself. */
 static void set_mdc(struct cmp_metric *m, size_t k, const struct cmp_opts *o)
 {
-	double level = o->alpha / (k ? k : 1), mdd;
+	struct power_opts po = POWER_MDC_OPTS_DEFAULT;
 	double pmin = 2 * exp(-gsl_sf_lnchoose(m->base.n + m->new.n, m->base.n));
+	double mdc;
 
+	k = k ? k : 1;
+	if (o->no_mdc || m->mdc_k == k)
+		return;
 	m->mdc = NAN;
-	if (pmin >= level) {
+	m->mdc_k = k;
+	m->notes &= ~NOTE_UNDETECTABLE;
+	po.target = o->power;
+	if (pmin >= o->alpha / k)
 		m->mdc = INFINITY;
+	else if (isfinite(m->cv_pooled) && m->base.median > 0 && !(m->notes & NOTE_NUMERIC) &&
+		 !power_mdc_cv(m->cv_pooled, m->base.n, m->new.n, k, o, &po, &mdc))
+		m->mdc = mdc;
+	if (isinf(m->mdc))
 		m->notes |= NOTE_UNDETECTABLE;
-	} else if (!stats_mdd(m->base.sd, m->base.n, m->new.sd, m->new.n, level, o->power, &mdd) &&
-		   m->base.median > 0) {
-		m->mdc = mdd / m->base.median;
-	}
 }
 
 /* One Holm family: the metrics m[i] of family f among m[0..nm). */
@@ -530,11 +543,15 @@ static const char compare_usage[] =
     "(new / base - 1) with a 95% percentile-bootstrap interval; Mann-Whitney p\n"
     "(exact for small samples without ties), Holm-adjusted over every primary test of\n"
     "the command (and separately over the exploratory ones); Welch's t; the\n"
-    "Hodges-Lehmann shift; the minimum detectable change (MDC, 80% power). Verdict:\n"
-    "better/worse (by the metric's direction) when adjusted p < alpha and the\n"
-    "interval excludes 0; no change when the interval lies inside +-band and each side\n"
-    "has at least 5 OK samples; otherwise inconclusive. Runs of different clocks\n"
-    "(icount, host) are refused.\n\n"
+    "Hodges-Lehmann shift. Verdict: better/worse (by the metric's direction) when\n"
+    "adjusted p < alpha and the interval excludes 0; no change when the interval lies\n"
+    "inside +-band and each side has at least 5 OK samples; otherwise inconclusive.\n"
+    "MDC (minimum detectable change): the smallest true shift, new = base x (1 + MDC),\n"
+    "that this verdict itself calls better/worse with 80% power, with the metric's\n"
+    "repetitions and Holm family, simulated (400 seeded trials, normal model) from\n"
+    "the observed spread; \"none\" when no shift up to +1000% gets there (e.g. too\n"
+    "few repetitions for the family). Runs of different clocks (icount, host) are\n"
+    "refused.\n\n"
     "options:\n";
 
 static const char compare_exit[] =

@@ -53,6 +53,7 @@ static int sim_init(struct sim *s, double cv, size_t nb, size_t nn, size_t k,
 	*s = (struct sim){
 	    .nb = nb, .nn = nn, .k = k, .cv = cv, .trials = po->trials, .seed = po->seed, .o = *o};
 	s->o.resamples = po->resamples;
+	s->o.no_mdc = true; /* compare_finish would simulate an MDC inside the simulation */
 	s->o_companion = s->o;
 	s->o_companion.resamples = 2; /* only a companion's p enters Holm */
 	s->rng = gsl_rng_alloc(gsl_rng_taus2);
@@ -443,17 +444,19 @@ int power_proc_sim(const struct power_table *t, double cv, double shift, size_t 
 	double *v = malloc(2 * k * w * sizeof(*v));
 	struct power_pilot *p = malloc(k * sizeof(*p));
 	struct cmp_metric *m = calloc(k, sizeof(*m));
+	struct cmp_opts oq = *o;
 	int rc = rng && v && p && m ? 0 : -ENOMEM;
 
 	if (!trials || !k || k != t->k || !pilot || !(cv >= 0) || !(shift > -1))
 		rc = -EINVAL;
+	oq.no_mdc = true;
 	memset(r, 0, sizeof(*r));
 	for (unsigned long i = 0; i < trials && !rc; i++) {
 		struct power_plan plan;
 		bool any = false;
 
 		gsl_rng_set(rng, seed * 2654435761UL + i + 1);
-		if ((rc = proc_trial(t, rng, cv, shift, k, pilot, o, v, p, m, &plan)))
+		if ((rc = proc_trial(t, rng, cv, shift, k, pilot, &oq, v, p, m, &plan)))
 			break;
 		count[m[0].verdict]++;
 		for (size_t j = 0; j < k; j++)

@@ -3,7 +3,8 @@
  * they share, descriptive statistics of both sides, the relative change of medians
  * with a bootstrap confidence interval, Mann-Whitney p (Holm-adjusted over one
  * family per command: every primary test of every pair, and separately every
- * exploratory one), Welch's t, the Hodges-Lehmann shift and a verdict.
+ * exploratory one), Welch's t, the Hodges-Lehmann shift, a verdict and the
+ * minimum detectable change of that verdict (power.h, power_mdc).
  * Computed once here; reports/README.md documents the rule and report.h's writers
  * print it. */
 #ifndef PVBENCH_COMPARE_H
@@ -22,6 +23,8 @@ struct cmp_opts {
 	unsigned long resamples; /* bootstrap resamples, >= 10000 from the command line */
 	unsigned long seed;	 /* bootstrap seed */
 	double power;		 /* power for the minimum detectable change */
+	bool no_mdc;		 /* leave mdc NAN: power.c's simulated verdicts, which
+				  * must not simulate an MDC of their own */
 	const char *metrics;	 /* fnmatch(3) pattern selecting metrics, or NULL */
 	bool lenient;		 /* for reports: skip pairs without OK repetitions or
 				  * common metrics instead of failing, print nothing */
@@ -31,8 +34,8 @@ struct cmp_opts {
 #define CMP_OPTS_DEFAULT                                                                           \
 	{                                                                                          \
 		.band = 0.02, .alpha = 0.05, .conf = 0.95, .resamples = 10000, .seed = 1,          \
-		.power = 0.80, .metrics = NULL, .lenient = false, .allow_mixed_clocks = false,     \
-		.gate_all = false                                                                  \
+		.power = 0.80, .no_mdc = false, .metrics = NULL, .lenient = false,                 \
+		.allow_mixed_clocks = false, .gate_all = false                                     \
 	}
 
 /* Below this many OK samples on a side a metric carries NOTE_FEW_SAMPLES. */
@@ -43,7 +46,7 @@ enum cmp_note {
 	NOTE_NO_RATIO = 1 << 1,	    /* base median <= 0: no relative change */
 	NOTE_NO_DIRECTION = 1 << 2, /* unknown whether higher or lower is better */
 	NOTE_NO_WELCH = 1 << 3,	    /* Welch's t undefined (n < 2 or no variance) */
-	NOTE_UNDETECTABLE = 1 << 4, /* no change could reach significance (mdc INFINITY) */
+	NOTE_UNDETECTABLE = 1 << 4, /* no change is detected with o->power (mdc INFINITY) */
 	NOTE_NONPOS_BASE = 1 << 5,  /* base median > 0 but some base value <= 0 */
 	NOTE_NUMERIC = 1 << 6,	    /* values too large: statistics overflow */
 };
@@ -66,12 +69,22 @@ struct cmp_metric {
 	struct stats_boot boot;
 	struct stats_hl hl;	  /* shift new - base in the metric's unit */
 	struct stats_welch welch; /* NAN fields if NO_WELCH */
-	/* Minimum detectable change, fraction of the base median: the difference of
-	 * means a two-sided Welch test at level alpha / k (Holm's first step over the
-	 * k tests of the metric's family) detects with probability power, given the observed sds;
-	 * INFINITY when the sample sizes cannot reach that level at all; NAN when
-	 * undefined (n < 2, base median <= 0). Set by compare_finish. */
+	/* Pooled relative sd of both sides (power_pilot_cv), the spread the MDC is
+	 * simulated with; NAN when undefined (a side's mean <= 0, n < 2) or no_mdc. */
+	double cv_pooled;
+	/* Minimum detectable change of the verdict itself, fraction (new = base * (1 +
+	 * mdc)): the smallest true upward shift that this verdict procedure (Mann-Whitney
+	 * p Holm-adjusted over the k tests of the metric's family, the bootstrap
+	 * interval, the rule) calls significant with probability o->power, by power_mdc
+	 * (power.h) with cv_pooled, these sample sizes and POWER_MDC_OPTS_DEFAULT.
+	 * INFINITY ("none") when no shift reaches that: at once when the sample sizes
+	 * cannot reach level alpha / k at all (smallest exact two-sided Mann-Whitney p
+	 * 2 / C(nb + nn, nb), Holm's first step), else when no shift up to +1000% does.
+	 * NAN when undefined (cv_pooled NAN, base median <= 0, NOTE_NUMERIC) or no_mdc.
+	 * Set by compare_finish; mdc_k is the k it was computed for (0: not yet), so
+	 * that a second compare_finish over the same family size reuses it. */
 	double mdc;
+	size_t mdc_k;
 	enum verdict verdict;
 	unsigned notes; /* enum cmp_note bits */
 };
@@ -131,7 +144,9 @@ int compare_metric(const double *base, size_t nb, const double *new, size_t nn,
  * needs CMP_MIN_SAMPLES on each side (else inconclusive), and a metric whose base
  * median is not positive is judged on the Hodges-Lehmann interval and can only be
  * better, worse or inconclusive; so is one whose base has a value <= 0 (a resampled
- * base median could be <= 0). A metric whose statistics overflow is inconclusive. */
+ * base median could be <= 0). A metric whose statistics overflow is inconclusive.
+ * The MDC is a simulation of about 0.05-0.3 s per metric at n = 5..10 (more for
+ * large families): o->no_mdc skips it. */
 int compare_finish(struct cmp_metric *m, size_t nm, const struct cmp_opts *o);
 /* compare_finish over every metric of every pair of c[0..nc) together (one family
  * per kind for a whole command, e.g. a report's comparisons), then recounts. */

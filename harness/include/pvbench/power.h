@@ -56,8 +56,8 @@ struct power_opts {
 	{                                                                                          \
 		.trials = 400, .resamples = 2000, .seed = 1, .target = 0.80                        \
 	}
-/* power_mdc inside compare: 400 trials, 1000 resamples, about 0.1-0.3 s per metric
- * at n = 5..10 (the figures of `make bench-verdict`). */
+/* power_mdc inside compare (set_mdc): 400 trials, 1000 resamples, about 0.1-0.3 s
+ * per metric at n = 5..10, k <= 8, and 0.4 s at k = 24 (`make bench-verdict`). */
 #define POWER_MDC_OPTS_DEFAULT                                                                     \
 	{                                                                                          \
 		.trials = 400, .resamples = 1000, .seed = 1, .target = 0.80                        \
@@ -90,9 +90,11 @@ int power_verdict(const double *base, size_t nb, const double *new, size_t nn, d
  * significant with probability po->target, with nb and nn values per side, relative
  * sd cv, in a Holm family of k. Bisection over the shift on common trials, to 0.2%
  * of the answer. INFINITY when no shift up to +1000% reaches the target (e.g. 3 vs 3
- * repetitions, whose smallest Mann-Whitney p 0.1 never beats alpha). This replaces
- * the Welch figure of compare's set_mdc, at which the verdict's power is only about
- * 2/3 (reports/README.md, "Sized repetitions"). */
+ * repetitions, whose smallest Mann-Whitney p 0.1 never beats alpha). compare's MDC
+ * (cmp_metric.mdc, set by compare_finish) is this figure with POWER_MDC_OPTS_DEFAULT;
+ * the Welch figure it printed before left the verdict only about 2/3 power
+ * (reports/README.md, "Sized repetitions"). Simulated verdicts set no_mdc in their
+ * cmp_opts, so that compare_finish does not simulate an MDC inside the simulation. */
 int power_mdc_cv(double cv, size_t nb, size_t nn, size_t k, const struct cmp_opts *o,
 		 const struct power_opts *po, double *mdc);
 /* The same from the observed samples: cv = power_pilot_cv(base, new). */
