@@ -1,6 +1,7 @@
 /* verdict_sim.c: `make bench-verdict`: prints the figures of reports/README.md,
  * "Sized repetitions (repetitions = auto)": how much power compare's verdict has at
- * the Welch MDC it prints and at power_mdc's answer (D3), how long power_mdc takes,
+ * the Welch MDC it printed before D3 and at power_mdc's answer, the MDC it prints
+ * now (set_mdc), how long power_mdc takes,
  * and the sized-repetition procedure (pilot 3 per variant, plan, one comparison)
  * over 1,000 seeded trials: A/A false "worse" rates, power at true 2% and 5%
  * shifts, mean repetitions chosen and cap hits. Deterministic apart from the times.
@@ -32,7 +33,7 @@ static int fail(const char *what, int rc)
 	return 1;
 }
 
-/* D3: verdict power at the Welch MDC and at power_mdc, cv 3%. */
+/* D3: verdict power at the former Welch MDC and at power_mdc (compare's MDC), cv 3%. */
 static int mdc_section(void)
 {
 	static const size_t ns[] = {5, 8, 10}, ks[] = {1, 3, 8};
@@ -43,8 +44,8 @@ static int mdc_section(void)
 	pv.seed = 99;
 	printf("## MDC (cv 3%%, normal model): verdict power at each figure, %d trials\n\n",
 	       TRIALS);
-	printf("| n per side | k | Welch MDC (set_mdc) | power there | power_mdc | power there | "
-	       "power_mdc time |\n|---|---|---|---|---|---|---|\n");
+	printf("| n per side | k | Welch MDC (before D3) | power there | power_mdc (compare's MDC) "
+	       "| power there | power_mdc time |\n|---|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
 		for (size_t j = 0; j < sizeof(ks) / sizeof(ks[0]); j++) {
 			double welch, pw = NAN, mdc, pmdc = NAN, t0;
