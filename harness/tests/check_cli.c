@@ -25,7 +25,7 @@ static const struct {
 	{ "build/pvbench run", 2, "error: no scenario file given" },
 	{ "build/pvbench run /nonexistent.ini", 2, "/nonexistent.ini" },
 	{ "build/pvbench run scenarios/smoke.ini --reps 0", 2,
-	  "error: --reps: '0' is not an integer in [1, 1000]" },
+	  "error: --reps: '0' is not auto or an integer in [1, 1000]" },
 	{ "build/pvbench images --bogus", 2, "unrecognized option '--bogus'" },
 	{ "build/pvbench --help", 0, "" },
 	{ "build/pvbench boot --help", 0, "" },
