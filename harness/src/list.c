@@ -265,7 +265,13 @@ static void module_params(FILE *f, bool md)
 
 static void evidence_names(FILE *f, bool md)
 {
-	static const char *const kinds[] = { "count of", "file", "dmesg regex", "xenstore" };
+	static const char *const kinds[] = {
+		[EV_COUNT] = "count of",       [EV_FILE] = "file",
+		[EV_DMESG] = "dmesg regex",    [EV_XEN_DMESG] = "xl dmesg regex",
+		[EV_XENSTORE] = "xenstore",
+	};
+	_Static_assert(sizeof(kinds) / sizeof(kinds[0]) == EV_XENSTORE + 1,
+		       "a name for every enum evidence_kind");
 	size_t n;
 	const struct evidence_name *en = scenario_evidence_names(&n);
 
