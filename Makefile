@@ -9,9 +9,9 @@ DEPFLAGS := -MMD -MP
 LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
 B       := build
 
-HOST_SRC  := $(wildcard harness/src/*.c) $(wildcard workloads/*/*.c) $(wildcard drivers/*/*.c)
+HOST_SRC  := $(wildcard harness/src/*/*.c) $(wildcard workloads/*/*.c) $(wildcard drivers/*/*.c)
 HOST_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(HOST_SRC))
-LIB_OBJ   := $(filter-out $(B)/obj/harness/src/main.o,$(HOST_OBJ))
+LIB_OBJ   := $(filter-out $(B)/obj/harness/src/cmd/main.o,$(HOST_OBJ))
 TESTS     := $(patsubst harness/tests/%.c,$(B)/tests/%,$(wildcard harness/tests/check_*.c))
 GUEST     := $(B)/guest/pvbench-agent $(B)/guest/pvbench-hotplug $(patsubst workloads/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard workloads/*/guest/main.c)) \
              $(patsubst drivers/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard drivers/*/guest/main.c))
@@ -36,11 +36,11 @@ $(B)/libpvbench.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/pvbench: $(B)/obj/harness/src/main.o $(B)/libpvbench.a
+$(B)/pvbench: $(B)/obj/harness/src/cmd/main.o $(B)/libpvbench.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Guest-side programs run in dom0 and domUs (Debian 12 userland, same as the host).
-$(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/proto.c | $(DEPS_STAMP)
+$(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/machine/proto.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ -lxenvchan -lxenstore
 $(B)/guest/pvbench-hotplug: hypervisor/pvbench-hotplug.c harness/include/pvbench/hotplug.h | $(DEPS_STAMP)
