@@ -1,6 +1,7 @@
 # pvbench: benchmark and conformance harness for Xen and its PV drivers.
 # `make` builds build/pvbench and the guest-side programs; `make check` runs the
-# unit tests and a real boot; `make demo` runs the main job end to end.
+# include rules, the unit tests and a real boot; `make demo` runs the main job end
+# to end.
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -17,7 +18,7 @@ GUEST     := $(B)/guest/pvbench-agent $(B)/guest/pvbench-hotplug $(patsubst work
              $(patsubst drivers/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard drivers/*/guest/main.c))
 DEPS_STAMP := $(B)/.deps-build
 
-.PHONY: all deps images check unit-check integration-check demo bench-boot bench-precision check-scenarios clean fuzz format
+.PHONY: all deps images check layers unit-check integration-check demo bench-boot bench-precision check-scenarios clean fuzz format
 
 all: $(B)/pvbench $(GUEST)
 
@@ -72,7 +73,11 @@ integration-check: all
 	$(B)/pvbench images
 	harness/tests/integration.sh
 
-check: unit-check integration-check
+# The include rules of harness/README.md ("Folders and what they may include").
+layers:
+	ci/check-layers
+
+check: layers unit-check integration-check
 
 # The main job end to end: packages, images, Xen boot, the blk-mq scenario, a report.
 DEMO_DIR ?= $(B)/runs/demo-$(shell date -u +%Y%m%d-%H%M%S)
