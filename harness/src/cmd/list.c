@@ -327,9 +327,9 @@ static void list_keys(FILE *f, bool md)
 static const char readme_head[] =
 	"# Scenarios\n\n"
 	"<!-- Generated: build/pvbench list --keys --format md > scenarios/README.md\n"
-	"     Edit the key tables (harness/src/scenario_keys.c, workloads/*/) or\n"
-	"     harness/src/list.c, then regenerate; check_scenario fails if this file is\n"
-	"     stale. -->\n\n"
+	"     Edit the key tables (harness/src/scenario/scenario_keys.c, workloads/*/)\n"
+	"     or harness/src/cmd/list.c, then regenerate; check_scenario fails if this\n"
+	"     file is stale. -->\n\n"
 	"A scenario file describes one experiment: the machine (Xen, dom0), the PV guest\n"
 	"(domU), the workload it runs, and two or more **variants** that differ in one\n"
 	"feature. `build/pvbench run FILE.ini` runs every variant `repetitions` times in\n"
