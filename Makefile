@@ -1,6 +1,7 @@
 # pvbench: benchmark and conformance harness for Xen and its PV drivers.
 # `make` builds build/pvbench and the guest-side programs; `make check` runs the
-# unit tests and a real boot; `make demo` runs the main job end to end.
+# include rules, the unit tests and a real boot; `make demo` runs the main job end
+# to end.
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -9,15 +10,15 @@ DEPFLAGS := -MMD -MP
 LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
 B       := build
 
-HOST_SRC  := $(wildcard harness/src/*.c) $(wildcard workloads/*/*.c) $(wildcard drivers/*/*.c)
+HOST_SRC  := $(wildcard harness/src/*/*.c) $(wildcard workloads/*/*.c) $(wildcard drivers/*/*.c)
 HOST_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(HOST_SRC))
-LIB_OBJ   := $(filter-out $(B)/obj/harness/src/main.o,$(HOST_OBJ))
+LIB_OBJ   := $(filter-out $(B)/obj/harness/src/cmd/main.o,$(HOST_OBJ))
 TESTS     := $(patsubst harness/tests/%.c,$(B)/tests/%,$(wildcard harness/tests/check_*.c))
 GUEST     := $(B)/guest/pvbench-agent $(B)/guest/pvbench-hotplug $(patsubst workloads/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard workloads/*/guest/main.c)) \
              $(patsubst drivers/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard drivers/*/guest/main.c))
 DEPS_STAMP := $(B)/.deps-build
 
-.PHONY: all deps images check unit-check integration-check demo bench-boot bench-precision check-scenarios clean fuzz format
+.PHONY: all deps images check layers unit-check integration-check demo bench-boot bench-precision check-scenarios clean fuzz format
 
 all: $(B)/pvbench $(GUEST)
 
@@ -36,11 +37,11 @@ $(B)/libpvbench.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/pvbench: $(B)/obj/harness/src/main.o $(B)/libpvbench.a
+$(B)/pvbench: $(B)/obj/harness/src/cmd/main.o $(B)/libpvbench.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Guest-side programs run in dom0 and domUs (Debian 12 userland, same as the host).
-$(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/proto.c | $(DEPS_STAMP)
+$(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/machine/proto.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ -lxenvchan -lxenstore
 $(B)/guest/pvbench-hotplug: hypervisor/pvbench-hotplug.c harness/include/pvbench/hotplug.h | $(DEPS_STAMP)
@@ -72,7 +73,11 @@ integration-check: all
 	$(B)/pvbench images
 	harness/tests/integration.sh
 
-check: unit-check integration-check
+# The include rules of harness/README.md ("Folders and what they may include").
+layers:
+	ci/check-layers
+
+check: layers unit-check integration-check
 
 # The main job end to end: packages, images, Xen boot, the blk-mq scenario, a report.
 DEMO_DIR ?= $(B)/runs/demo-$(shell date -u +%Y%m%d-%H%M%S)

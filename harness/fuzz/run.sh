@@ -14,8 +14,8 @@ secs=${1:-600}
 target=${2:-scenario}
 out=build/fuzz
 cc=${CLANG:-clang}
-src="harness/src/scenario.c harness/src/scenario_check.c harness/src/scenario_keys.c
-	harness/src/plan.c harness/src/util.c harness/src/toolout.c $(echo workloads/*/*.c)"
+src="harness/src/scenario/scenario.c harness/src/scenario/scenario_check.c harness/src/scenario/scenario_keys.c
+	harness/src/scenario/plan.c harness/src/base/util.c harness/src/base/toolout.c $(echo workloads/*/*.c)"
 flags="-g -O1 -std=gnu11 -Iharness/include -fno-omit-frame-pointer"
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 libs="-linih -ljansson -lm"

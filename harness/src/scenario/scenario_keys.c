@@ -3,11 +3,11 @@
  * `pvbench list --keys` and scenarios/README.md), lookups in them, and the
  * cross-key rules every variant must keep. */
 #include "pvbench/scenario.h"
-#include "../../workloads/evtchn/evtchn.h"
-#include "../../workloads/fio/fio.h"
-#include "../../workloads/httperf/httperf.h"
-#include "../../workloads/iperf3/iperf3.h"
-#include "../../workloads/xenwatch/xenwatch.h"
+#include "../../../workloads/evtchn/evtchn.h"
+#include "../../../workloads/fio/fio.h"
+#include "../../../workloads/httperf/httperf.h"
+#include "../../../workloads/iperf3/iperf3.h"
+#include "../../../workloads/xenwatch/xenwatch.h"
 
 #include <ctype.h>
 #include <errno.h>

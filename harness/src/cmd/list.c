@@ -265,7 +265,13 @@ static void module_params(FILE *f, bool md)
 
 static void evidence_names(FILE *f, bool md)
 {
-	static const char *const kinds[] = { "count of", "file", "dmesg regex", "xenstore" };
+	static const char *const kinds[] = {
+		[EV_COUNT] = "count of",       [EV_FILE] = "file",
+		[EV_DMESG] = "dmesg regex",    [EV_XEN_DMESG] = "xl dmesg regex",
+		[EV_XENSTORE] = "xenstore",
+	};
+	_Static_assert(sizeof(kinds) / sizeof(kinds[0]) == EV_XENSTORE + 1,
+		       "a name for every enum evidence_kind");
 	size_t n;
 	const struct evidence_name *en = scenario_evidence_names(&n);
 
@@ -321,9 +327,9 @@ static void list_keys(FILE *f, bool md)
 static const char readme_head[] =
 	"# Scenarios\n\n"
 	"<!-- Generated: build/pvbench list --keys --format md > scenarios/README.md\n"
-	"     Edit the key tables (harness/src/scenario_keys.c, workloads/*/) or\n"
-	"     harness/src/list.c, then regenerate; check_scenario fails if this file is\n"
-	"     stale. -->\n\n"
+	"     Edit the key tables (harness/src/scenario/scenario_keys.c, workloads/*/)\n"
+	"     or harness/src/cmd/list.c, then regenerate; check_scenario fails if this\n"
+	"     file is stale. -->\n\n"
 	"A scenario file describes one experiment: the machine (Xen, dom0), the PV guest\n"
 	"(domU), the workload it runs, and two or more **variants** that differ in one\n"
 	"feature. `build/pvbench run FILE.ini` runs every variant `repetitions` times in\n"

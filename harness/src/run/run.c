@@ -12,11 +12,11 @@
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
 #include "pvbench/sized.h"
-#include "../../workloads/fio/fio.h"
-#include "../../workloads/evtchn/evtchn.h"
-#include "../../workloads/httperf/httperf.h"
-#include "../../workloads/iperf3/iperf3.h"
-#include "../../workloads/xenwatch/xenwatch.h"
+#include "../../../workloads/fio/fio.h"
+#include "../../../workloads/evtchn/evtchn.h"
+#include "../../../workloads/httperf/httperf.h"
+#include "../../../workloads/iperf3/iperf3.h"
+#include "../../../workloads/xenwatch/xenwatch.h"
 
 #include <errno.h>
 #include <getopt.h>
