@@ -129,6 +129,7 @@ struct run_state {
 	const char *setup; /* how this step's domU was set up (results: guest_setup) */
 	struct host_env env;
 	double t_start, measure_s;
+	double t_phase; /* when this process started its share of the current plan */
 	int failed;
 };
 
@@ -928,7 +929,7 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 static void progress(struct run_state *st, const struct plan_step *s, size_t k, size_t n)
 {
 	double el = pvb_now() - st->t_start;
-	double eta = k ? el / k * (n - k) : 0;
+	double eta = k ? (pvb_now() - st->t_phase) / k * (n - k) : 0;
 	char job[32] = "";
 
 	if (pvb_verbosity < 1)
@@ -956,6 +957,7 @@ static void run_steps(struct run_state *st)
 {
 	size_t n = 0, k = 0;
 
+	st->t_phase = pvb_now();
 	for (size_t i = 0; i < st->plan.n_steps; i++)
 		n += step_mine(st, &st->plan.steps[i]);
 	for (size_t i = 0; i < st->plan.n_steps && !pvb_interrupted; i++) {
