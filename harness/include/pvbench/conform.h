@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "pvbench/qemu.h"
 #include "pvbench/util.h"
 
 #define CONFORM_SCHEMA "pvbench-conform/1"
@@ -289,6 +290,29 @@ struct machine;
  * a failed MUST result "xenstore.dump". 0, -EIO (dump failed) or -EINVAL (type). */
 int conform_device_check(struct machine *m, int domid, const char *type, const char *id,
 			 const char *save_dir, struct conform_results *r);
+
+/* The options of the suite (`pvbench conform`). */
+struct conform_opts {
+	const char *outdir; /* output directory; NULL: build/runs/conform-<time> */
+	bool json;	    /* the JSON document on stdout instead of TAP 13 */
+	bool requests;	    /* the blkif request checks (pvbench-blkif in the domU) */
+	long fuzz;	    /* then this many random malformed requests (0: none) */
+	long seed;	    /* seed of fuzz */
+	enum accel accel;
+};
+#define CONFORM_OPTS_DEFAULT {.accel = ACCEL_AUTO, .requests = true, .seed = 1}
+
+/* The whole suite: prepares the output directory (run_dir_prepare), boots the
+ * bundled Xen (4 GiB, dom0 2 GiB, four ram disks), creates the PV domU
+ * "pvbench-conform", then runs the negotiation checks (conform_device_check on
+ * vbd/51712 and vif/0), the hot-plug, state and leak checks and, with o->requests,
+ * the blkif request checks; stops early (keeping what it has) on pvb_interrupted.
+ * Writes DIR/conform.json, DIR/conform.tap, the dumps and logs, prints TAP 13 (or
+ * with o->json the JSON document) on stdout and conform_summary on stderr, and
+ * powers the machine off. *passed: every MUST check passed (conform_exit_ok).
+ * 0 when the suite ran; -errno, the error printed and *passed false, when it could
+ * not: the directory, host_prepare, host_boot or guest_create failed. */
+int conform_run_suite(const struct conform_opts *o, bool *passed);
 
 /* ---- output ---- */
 

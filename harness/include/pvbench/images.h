@@ -27,6 +27,16 @@ struct image_set {
  * schema), -ESTALE (an image's size differs). err gets one line saying which. */
 int images_load(const char *dir, struct image_set *is, char *err, size_t errlen);
 
+/* Runs <project>/hypervisor/build-images.sh [--force] [--check] DIR
+ * <project>/build/guest, its output on ours: builds the images into dir when an input
+ * changed (recipe, guest programs, package versions) or a file does not match
+ * manifest.json, always with force; with check only verifies them (every file's
+ * sha256 against the manifest) and builds nothing. A failed build keeps the previous
+ * images. Returns the script's exit status (0: built or up to date; non-zero: the
+ * build failed, or with check, stale, missing or corrupt), 128+N for signal N, or
+ * -errno when it could not be started (run_command). */
+int images_build(const char *dir, bool force, bool check);
+
 /* Name of an image kind in the manifest ("xen", "vmlinuz", "dom0", "domU"). */
 const char *image_name(enum image_kind k);
 

@@ -154,8 +154,26 @@ struct report {
 	struct report_chart *charts;
 	size_t ncharts;
 	bool emulated;		/* some run was emulated (TCG) */
-	const char *argv0_line; /* the `pvbench report` command line */
+	const char *argv0_line; /* the `pvbench report` command line (malloc'd, or NULL;
+				 * report_free frees it) */
 };
+
+/* Loads paths[0..n-1] (n >= 1; run directories or results.json files) into r->runs,
+ * labels made unique ("x", "x-2", ...), and compares them with r->opts: each run
+ * with at least two variants against its baseline, then, with several runs, each
+ * run against the first (pairs marked show_run), one Holm family per kind for the
+ * whole report. Set r->opts (lenient for a report), r->outdir and r->argv0_line
+ * first. 0; -ENOMEM ("out of memory ..." printed), or results_load's or compare_*'s
+ * -errno (printed there). What was loaded stays in r: call report_free either way. */
+int report_build(struct report *r, char **paths, int n);
+/* Creates r->outdir, then writes the charts (report_charts), DIR/report.html and
+ * DIR/report.md, and says so (pvb_info). 0; -errno when the directory or a file
+ * cannot be written (printed); -EINVAL when everything was written but nothing
+ * could be compared: no OK repetition in any run, or, with several runs, no
+ * variant and metric shared with the first (printed: the report shows why). */
+int report_write(struct report *r);
+/* Frees what report_build and report_write put in r, and r->argv0_line. */
+void report_free(struct report *r);
 
 /* How a chart axis shows a unit (report_chart.c): plotted value = recorded value /
  * div (charts.gp sets "ys = <div>" and plots column(N)/ys; the .dat files keep the

@@ -1,5 +1,5 @@
-/* conform.c: `pvbench conform`, the PV protocol conformance suite run against the
- * real drivers: boots the bundled Xen, creates a PV domU, and checks
+/* conform.c: the PV protocol conformance suite of `pvbench conform`, run against the
+ * real drivers (conform_run_suite): boots the bundled Xen, creates a PV domU, and checks
  *   1. negotiation: the connected xvda vbd and eth0 vif, frontend and backend
  *      xenstore directories against blkif.h / netif.h (conform_check_vbd/vif);
  *   2. the xenbus state machine: a vbd (xvdb) and a vif hot-plugged with
@@ -11,14 +11,13 @@
  *      xen-blkfront has not bound (autoprobe off), with valid and bad requests, and
  *      a read-only vbd; then dom0 must be alive with no new oops and xvda must work.
  * The rules are conform_xs.c, conform_rules.c, conform_states.c and conform_leaks.c,
- * the outputs conform_output.c (conform.h). */
+ * the outputs conform_output.c (conform.h); the command (argv, usage, exit status)
+ * is cmd/conform.c. */
 #include "pvbench/conform.h"
-#include "pvbench/commands.h"
 #include "pvbench/guest.h"
 #include "pvbench/host.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,13 +31,6 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-struct conform_opts {
-	const char *outdir;
-	bool json, requests;
-	long fuzz, seed;
-	enum accel accel;
-};
-
 struct conform_state {
 	const struct conform_opts *o;
 	char dir[PATH_MAX];
@@ -47,88 +39,6 @@ struct conform_state {
 	struct conform_results r;
 	int domid;
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: pvbench conform [OPTIONS]\n\n"
-		"Checks that Xen's PV block and network drivers (Linux 6.1 blkfront/blkback,\n"
-		"netfront/netback on Xen 4.17, the bundled images) follow their protocols:\n"
-		"xenstore negotiation against blkif.h and netif.h, the xenbus state machine\n"
-		"during xl block-attach/-detach and network-attach/-detach, leaks of grant\n"
-		"entries, event channels and backend threads, and blkback's answers to valid\n"
-		"and malformed ring requests from a user-space frontend (pvbench-blkif).\n"
-		"Every check names the header line it enforces. MUST checks fail the run,\n"
-		"SHOULD checks warn.\n\n"
-		"Output: TAP 13 on stdout (or --json), a summary on stderr, and\n"
-		"DIR/conform.json, DIR/conform.tap, the xenstore dumps, watch log and\n"
-		"pvbench-blkif output in DIR. Exit 0 when every MUST check passed, 1 when\n"
-		"one failed, 2 when the suite could not run (bad option, no boot).\n\n"
-		"  -o, --output DIR     output directory (default build/runs/conform-<time>)\n"
-		"      --json           the JSON document (pvbench-conform/1) on stdout\n"
-		"      --no-requests    skip the blkif request checks\n"
-		"      --fuzz N         then N random malformed requests (pvbench-blkif --fuzz)\n"
-		"      --seed S         seed of --fuzz (default 1); a hang names the seed\n"
-		"      --accel auto|tcg|kvm\n"
-		"  -h, --help\n");
-}
-
-static int parse_opts(int argc, char **argv, struct conform_opts *o)
-{
-	enum { O_JSON = 256, O_NOREQ, O_FUZZ, O_SEED, O_ACCEL };
-	static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-					     {"json", no_argument, 0, O_JSON},
-					     {"no-requests", no_argument, 0, O_NOREQ},
-					     {"fuzz", required_argument, 0, O_FUZZ},
-					     {"seed", required_argument, 0, O_SEED},
-					     {"accel", required_argument, 0, O_ACCEL},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o->outdir = optarg;
-			break;
-		case O_JSON:
-			o->json = true;
-			break;
-		case O_NOREQ:
-			o->requests = false;
-			break;
-		case O_FUZZ:
-			if (parse_long(optarg, 0, 1000000, &o->fuzz))
-				return pvb_err("--fuzz: '%s' is not an integer in [0, 1000000]",
-					       optarg),
-				       -EINVAL;
-			break;
-		case O_SEED:
-			if (parse_long(optarg, 0, 0x7fffffff, &o->seed))
-				return pvb_err("--seed: '%s' is not a non-negative integer",
-					       optarg),
-				       -EINVAL;
-			break;
-		case O_ACCEL:
-			if (accel_parse(optarg, &o->accel))
-				return pvb_err("--accel: '%s' is not one of auto, tcg, kvm",
-					       optarg),
-				       -EINVAL;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		pvb_err("unexpected argument '%s'", argv[optind]);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 /* b's text as dir/name; a warning when it cannot be written. */
 static void save_in(const char *dir, const char *name, const struct sbuf *b)
@@ -507,10 +417,9 @@ static int emit(struct conform_state *st)
 	return conform_exit_ok(&st->r) ? 0 : 1;
 }
 
-int cmd_conform(int argc, char **argv)
+int conform_run_suite(const struct conform_opts *o, bool *passed)
 {
-	struct conform_opts o = {.accel = ACCEL_AUTO, .requests = true, .seed = 1};
-	struct conform_state st = {.o = &o};
+	struct conform_state st = {.o = o};
 	struct guest_cfg gc = {.name = CONFORM_DOMU,
 			       .memory_mib = 512,
 			       .vcpus = 2,
@@ -520,31 +429,30 @@ int cmd_conform(int argc, char **argv)
 	struct host_opts ho;
 	struct host_env env;
 	char bootdir[PATH_MAX + 16];
-	int rc = parse_opts(argc, argv, &o);
+	int rc;
 
-	if (rc)
-		return rc > 0 ? 0 : 2;
-	if (run_dir_prepare(o.outdir, "conform", st.dir, sizeof(st.dir)))
-		return 2;
+	*passed = false;
+	if ((rc = run_dir_prepare(o->outdir, "conform", st.dir, sizeof(st.dir))))
+		return rc;
 	host_opts_default(&ho);
-	ho.accel = o.accel;
+	ho.accel = o->accel;
 	ho.mem_mib = 4096;
 	ho.dom0_mem_mib = 2048;
 	ho.brd_nr = 4; /* ram0 xvda, ram1 xvdb (hot-plug), ram2 xvdc, ram3 xvdd (ro) */
 	snprintf(bootdir, sizeof(bootdir), "%s/console", st.dir);
 	ho.dir = bootdir;
-	if (host_prepare(&ho, &env))
-		return 2;
+	if ((rc = host_prepare(&ho, &env)))
+		return rc;
 	machine_signals_install();
 	pvb_info("conform: booting Xen (%s%s)", accel_name(env.accel),
 		 env.accel == ACCEL_KVM ? "" : ", emulated: slow");
-	if (host_boot(&st.m, &ho, &env))
-		return 2;
+	if ((rc = host_boot(&st.m, &ho, &env)))
+		return rc;
 	rc = guest_create(&st.m, &gc, &st.g);
 	if (rc) {
 		pvb_err("conform: cannot create the domU (%s)", host_status_name(rc));
 		machine_kill(&st.m);
-		return 2;
+		return rc;
 	}
 	st.domid = st.g.domid;
 	pvb_info("[%6.1f s] negotiation checks: vbd/51712 (xvda), vif/0 (eth0)",
@@ -553,7 +461,7 @@ int cmd_conform(int argc, char **argv)
 	check_device(&st, "vif", "0");
 	if (!pvb_interrupted)
 		hotplug_checks(&st);
-	if (!pvb_interrupted && o.requests)
+	if (!pvb_interrupted && o->requests)
 		request_checks(&st);
 	if (st.m.dead) {
 		struct sbuf con = {0};
@@ -563,12 +471,12 @@ int cmd_conform(int argc, char **argv)
 			machine_console_tail(&st.m, 40));
 		sb_free(&con);
 	}
-	rc = emit(&st);
+	*passed = emit(&st) == 0;
 	if (st.m.dead || pvb_interrupted || host_poweroff(&st.m, 120))
 		machine_kill(&st.m);
 	sb_free(&st.m.tail);
 	conform_results_free(&st.r);
 	printf("%s", "");
 	pvb_info("conform: results in %s", st.dir);
-	return pvb_interrupted ? 130 : rc;
+	return 0;
 }

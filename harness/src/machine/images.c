@@ -1,11 +1,10 @@
-/* images.c: `pvbench images` (build or verify the bundled images through
- * hypervisor/build-images.sh) and manifest.json loading for the other commands. */
-#include "pvbench/commands.h"
+/* images.c: the bundled images (images.h): building or verifying them through
+ * hypervisor/build-images.sh, and manifest.json loading for the commands that boot.
+ * The `pvbench images` command is cmd/images.c. */
 #include "pvbench/images.h"
 #include "pvbench/util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,79 +87,23 @@ int images_load(const char *dir, struct image_set *is, char *err, size_t errlen)
 	return rc;
 }
 
-static void usage(FILE *f)
+int images_build(const char *dir, bool force, bool check)
 {
-	fprintf(f, "usage: pvbench images [--force] [--check] [--dir DIR]\n\n"
-		   "Builds the bundled images from Debian 12 packages (mmdebstrap) into DIR\n"
-		   "(default build/images), or verifies them: an image is rebuilt only when an\n"
-		   "input changed (recipe, guest programs, package versions) or a file does\n"
-		   "not match manifest.json. A failed build keeps the previous images.\n\n"
-		   "  --force      rebuild even if up to date\n"
-		   "  --check      only verify; exit 0 up to date, 1 stale/missing/corrupt\n"
-		   "  --dir DIR    image directory\n");
-}
-
-static void print_summary(const struct image_set *is)
-{
-	printf("images in %s (kernel %s, built %s in %.0f s, %d packages)\n", is->dir,
-	       is->kernel_abi, is->built_at, is->build_seconds, is->npackages);
-	for (int k = 0; k < IMG__COUNT; k++) {
-		printf("  %-8s %8.1f MiB", names[k], is->bytes[k] / 1048576.0);
-		if (is->unpacked_bytes[k])
-			printf("  (%.1f MiB unpacked)", is->unpacked_bytes[k] / 1048576.0);
-		printf("\n");
-	}
-}
-
-int cmd_images(int argc, char **argv)
-{
-	static const struct option opts[] = { { "force", no_argument, 0, 'f' },
-					      { "check", no_argument, 0, 'c' },
-					      { "dir", required_argument, 0, 'd' },
-					      { "help", no_argument, 0, 'h' },
-					      { 0, 0, 0, 0 } };
-	char script[PATH_MAX], guest[PATH_MAX], dir[PATH_MAX], err[512];
 	const char *root = pvb_project_root();
-	bool force = false, check = false;
-	struct image_set is;
+	char script[PATH_MAX], guest[PATH_MAX], dir_arg[PATH_MAX];
 	char *args[6];
-	int c, n = 0, rc;
+	int n = 0;
 
-	snprintf(dir, sizeof(dir), "%s/build/images", root);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': force = true; break;
-		case 'c': check = true; break;
-		case 'd': snprintf(dir, sizeof(dir), "%s", optarg); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		pvb_err("unexpected argument '%s'", argv[optind]);
-		return 2;
-	}
 	snprintf(script, sizeof(script), "%s/hypervisor/build-images.sh", root);
 	snprintf(guest, sizeof(guest), "%s/build/guest", root);
+	snprintf(dir_arg, sizeof(dir_arg), "%s", dir);
 	args[n++] = script;
 	if (force)
 		args[n++] = "--force";
 	if (check)
 		args[n++] = "--check";
-	args[n++] = dir;
+	args[n++] = dir_arg;
 	args[n++] = guest;
 	args[n] = NULL;
-	rc = run_command(args);
-	if (rc != 0) {
-		if (!check)
-			pvb_err("image build failed (exit %d); previous images, if any, are kept", rc);
-		return 1;
-	}
-	if ((rc = images_load(dir, &is, err, sizeof(err)))) {
-		pvb_err("%s", err);
-		return 1;
-	}
-	if (pvb_verbosity)
-		print_summary(&is);
-	return 0;
+	return run_command(args);
 }

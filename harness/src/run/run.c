@@ -1,15 +1,16 @@
-/* run.c: `pvbench run SCENARIO.ini`: executes a scenario's plan on the emulated
- * host: boots as the plan says, creates the domU per variant, proves each variant
- * took effect (evidence vs expectations), runs the workload, and writes
- * results.json (reports/results-schema.md) atomically after every repetition. */
-#include "pvbench/commands.h"
-#include "pvbench/compare.h"
+/* run.c: the runner of `pvbench run SCENARIO.ini` (run.h, run_scenario): executes a
+ * scenario's plan on the emulated host: boots as the plan says, creates the domU per
+ * variant, proves each variant took effect (evidence vs expectations), runs the
+ * workload, and writes results.json (reports/results-schema.md) atomically after
+ * every repetition. The command (argv, usage, the closing answer, exit status) is
+ * cmd/run.c. */
 #include "pvbench/conform.h"
 #include "pvbench/guest.h"
 #include "pvbench/host.h"
 #include "pvbench/jobs.h"
 #include "pvbench/metrics.h"
 #include "pvbench/plan.h"
+#include "pvbench/run.h"
 #include "pvbench/scenario.h"
 #include "pvbench/sized.h"
 #include "../../../workloads/fio/fio.h"
@@ -19,15 +20,12 @@
 #include "../../../workloads/xenwatch/xenwatch.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define MAX_VARIANT_ARGS 16
 
 /* Evidence recorded for every variant, expected or not (xen-facts B.1, 2). */
 static const char *const blk_evidence[] = {
@@ -76,19 +74,6 @@ struct workload {
 	const char *(*measure)(struct run_state *st, const struct variant *v,
 			       const struct plan_step *s, json_t *run);
 	bool dom0_only; /* runs in dom0 alone: no measured domU is created */
-};
-
-struct run_opts {
-	const char *scenario, *outdir, *resume;
-	const char *variants[MAX_VARIANT_ARGS];
-	size_t n_variants;
-	int reps;
-	bool reps_auto; /* --reps auto */
-	bool quick, seed_set;
-	long seed;
-	enum accel accel;
-	enum clock_mode clock; /* --clock; CLOCK_AUTO: the scenario's [machine] clock */
-	int jobs;	       /* --jobs; 0: default (host cores, bounded by memory) */
 };
 
 /* One domU of the current boot. Variants that differ only in guest-scope keys
@@ -1065,104 +1050,7 @@ static int choose_jobs(struct run_state *st)
 	return 0;
 }
 
-/* ---- options, resume, main ------------------------------------------------------ */
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: pvbench run SCENARIO.ini [OPTIONS]\n\n"
-		"Runs a scenario: boots the bundled Xen as its plan says, creates the PV domU\n"
-		"for each variant, records evidence that the variant took effect (a variant\n"
-		"whose expectations do not hold is INVALID and not measured), runs the\n"
-		"workload, and writes DIR/results.json (reports/results-schema.md) after every\n"
-		"repetition, with raw tool output under DIR/raw and console logs under\n"
-		"DIR/console. Exit 0 if every repetition is OK, 1 if some failed, 2 on bad\n"
-		"input. Scenario keys: scenarios/README.md or 'pvbench list --keys'.\n\n"
-		"  -o, --output DIR     run directory (default build/runs/<name>-<time>)\n"
-		"      --reps N|auto    repetitions per variant (default: the scenario's); auto:\n"
-		"                       a pilot, then as many as 80%% power to detect the\n"
-		"                       scenario's detect change needs (scenarios/README.md)\n"
-		"      --variant NAME   run only this variant (repeatable)\n"
-		"      --quick          short runtimes (scenario.quick_runtime), for CI\n"
-		"      --seed N         seed for order = random\n"
-		"      --resume DIR     continue an interrupted run in DIR\n"
-		"  -j, --jobs N         machines at once, each with its share of the repetitions\n"
-		"                       (icount clock only; default: host cores, bounded by\n"
-		"                       memory and repetitions)\n"
-		"      --accel auto|tcg|kvm\n"
-		"      --clock auto|icount|host   guest time; overrides [machine] clock (auto:\n"
-		"                       icount under TCG, host under KVM; README \"Clocks\")\n"
-		"  -h, --help\n");
-}
-
-static int parse_opts(int argc, char **argv, struct run_opts *o)
-{
-	static const struct option opts[] = {
-		{ "output", required_argument, 0, 'o' }, { "reps", required_argument, 0, 'r' },
-		{ "variant", required_argument, 0, 'V' }, { "quick", no_argument, 0, 'Q' },
-		{ "seed", required_argument, 0, 'S' },	 { "resume", required_argument, 0, 'R' },
-		{ "accel", required_argument, 0, 'A' },	 { "help", no_argument, 0, 'h' },
-		{ "clock", required_argument, 0, 'C' },	 { "jobs", required_argument, 0, 'j' },
-		{ 0, 0, 0, 0 }
-	};
-	long x;
-	int c;
-
-	while ((c = getopt_long(argc, argv, "o:j:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->outdir = optarg; break;
-		case 'r':
-			if (!strcmp(optarg, "auto")) {
-				o->reps_auto = true;
-				break;
-			}
-			if (parse_long(optarg, 1, 1000, &x))
-				return pvb_err("--reps: '%s' is not auto or an integer in [1, 1000]", optarg),
-				       -EINVAL;
-			o->reps = (int)x;
-			break;
-		case 'V':
-			if (o->n_variants == MAX_VARIANT_ARGS)
-				return pvb_err("too many --variant options"), -EINVAL;
-			o->variants[o->n_variants++] = optarg;
-			break;
-		case 'Q': o->quick = true; break;
-		case 'S':
-			if (parse_long(optarg, 0, 0x7fffffff, &o->seed))
-				return pvb_err("--seed: '%s' is not a non-negative integer", optarg),
-				       -EINVAL;
-			o->seed_set = true;
-			break;
-		case 'R': o->resume = o->outdir = optarg; break;
-		case 'A':
-			if (accel_parse(optarg, &o->accel))
-				return pvb_err("--accel: '%s' is not one of auto, tcg, kvm", optarg),
-				       -EINVAL;
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, JOBS_MAX, &x))
-				return pvb_err("--jobs: '%s' is not an integer in [1, %d]", optarg,
-					       JOBS_MAX),
-				       -EINVAL;
-			o->jobs = (int)x;
-			break;
-		case 'C':
-			if (clock_parse(optarg, &o->clock))
-				return pvb_err("--clock: '%s' is not one of auto, icount, host",
-					       optarg),
-				       -EINVAL;
-			break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -EINVAL;
-		}
-	}
-	if (optind != argc - 1) {
-		pvb_err(optind == argc ? "no scenario file given" : "give one scenario file per run");
-		return -EINVAL;
-	}
-	o->scenario = argv[optind];
-	return 0;
-}
+/* ---- set-up, resume, the run ----------------------------------------------------- */
 
 /* Resolves the accelerator and the clock before anything boots, so that an
  * impossible pair (clock icount under KVM) is an input error, not a failed step. */
@@ -1409,52 +1297,25 @@ static bool run_sized(struct run_state *st)
 	return run_plan(st);
 }
 
-/* The answer first: one sentence per primary comparison against the baseline, as
- * `pvbench compare RUN` would print it (same statistics and defaults), then the
- * counts. Nothing when fewer than two variants have OK repetitions. */
-static void print_answer(const char *path)
+int run_scenario(const struct run_opts *opts, int argc, char **argv, struct run_outcome *out)
 {
-	struct cmp_opts o = CMP_OPTS_DEFAULT;
-	struct pvb_results r = { 0 };
-	struct comparison c = { 0 };
-	char line[1024];
-
-	o.lenient = true;
-	if (results_load(path, &r))
-		return;
-	if (!compare_variants(&r, NULL, &o, &c) && c.npair) {
-		for (size_t i = 0; i < c.npair; i++)
-			for (size_t j = 0; j < c.pair[i].nm; j++)
-				if (c.pair[i].m[j].primary)
-					printf("%s\n", cmp_headline(line, sizeof(line), &c,
-								    &c.pair[i], &c.pair[i].m[j]));
-		printf("verdicts: %s (details: pvbench compare %s)\n",
-		       cmp_summary(line, sizeof(line), c.count), path);
-	}
-	comparison_free(&c);
-	results_free(&r);
-}
-
-int cmd_run(int argc, char **argv)
-{
-	struct run_opts o = { .accel = ACCEL_AUTO };
+	struct run_opts o = *opts;
 	struct run_state st = { .o = &o, .wfd = -1, .jobs = 1 };
 	char outbuf[PATH_MAX], copy[PATH_MAX + 32], when[32];
 	bool complete = true;
-	int rc = parse_opts(argc, argv, &o);
+	int rc;
 
-	if (rc)
-		return rc > 0 ? 0 : 2;
-	if (setup(&st, argc, argv) || choose_jobs(&st))
-		return 2;
-	if (run_dir_prepare(o.outdir, scenario_get(&st.sc, "scenario", "name"), outbuf,
-			    sizeof(outbuf)))
-		return 2;
+	memset(out, 0, sizeof(*out));
+	if ((rc = setup(&st, argc, argv)) || (rc = choose_jobs(&st)))
+		return rc;
+	if ((rc = run_dir_prepare(o.outdir, scenario_get(&st.sc, "scenario", "name"), outbuf,
+				  sizeof(outbuf))))
+		return rc;
 	o.outdir = outbuf;
 	snprintf(copy, sizeof(copy), "%s/raw", o.outdir);
-	if (mkdir_p(copy)) {
+	if ((rc = mkdir_p(copy))) {
 		pvb_err("cannot create '%s'", copy);
-		return 2;
+		return rc;
 	}
 	snprintf(copy, sizeof(copy), "%s/scenario.ini", o.outdir);
 	write_file_atomic(copy, st.sc.text, st.sc.text_len);
@@ -1476,23 +1337,19 @@ int cmd_run(int argc, char **argv)
 			    json_real(st.measure_s / (pvb_now() - st.t_start + 1e-9)));
 	save(&st);
 	if (pvb_verbosity && isatty(2))
-		fputc('\n', stderr);
-	printf("%s: %zu steps, %d not OK; wall %.0f s, measuring %.0f s (efficiency %.0f%%); "
-	       "results in %s\n",
-	       scenario_get(&st.sc, "scenario", "name"), st.plan.n_steps, st.failed,
-	       pvb_now() - st.t_start, st.measure_s,
-	       100 * st.measure_s / (pvb_now() - st.t_start + 1e-9), st.path);
-	print_answer(st.path);
-	{
-		char note[512];
-
-		printf("clock: %s\n", clock_note(st.clock,
-						  (int)get_long(&st, NULL, "machine", "icount_shift",
-								ICOUNT_SHIFT_DEFAULT),
-						  note, sizeof(note)));
-	}
+		fputc('\n', stderr); /* ends the progress line */
+	snprintf(out->name, sizeof(out->name), "%s", scenario_get(&st.sc, "scenario", "name"));
+	snprintf(out->results, sizeof(out->results), "%s", st.path);
+	out->steps = st.plan.n_steps;
+	out->not_ok = st.failed;
+	out->complete = complete;
+	out->wall_s = pvb_now() - st.t_start;
+	out->measure_s = st.measure_s;
+	out->clock = st.clock;
+	out->icount_shift =
+		(int)get_long(&st, NULL, "machine", "icount_shift", ICOUNT_SHIFT_DEFAULT);
 	json_decref(st.res);
 	plan_free(&st.plan);
 	scenario_free(&st.sc);
-	return pvb_interrupted ? 130 : st.failed || !complete ? 1 : 0;
+	return 0;
 }
