@@ -7,26 +7,13 @@
 #define PVBENCH_RESULTS_LOAD_H
 
 #include "pvbench/metrics.h"
+#include "pvbench/status.h" /* enum pvb_status: the status of each repetition */
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #define PVB_RESULTS_SCHEMA "pvbench-results/1"
-
-/* Status of one repetition; OTHER is anything the schema does not define. */
-enum pvb_status {
-	PVB_OK,
-	PVB_SKIP,
-	PVB_INVALID,
-	PVB_FAIL,
-	PVB_TIMEOUT,
-	PVB_CRASH,
-	PVB_OTHER,
-	PVB_NSTATUS
-};
-extern const char *const pvb_status_names[PVB_NSTATUS];
-enum pvb_status pvb_status_parse(const char *s);
 
 /* A loaded metric's unit and direction (enum metric_better, metrics.h): UNKNOWN when
  * neither metrics_meta nor the name's unit suffix says. */

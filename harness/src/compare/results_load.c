@@ -8,12 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *const pvb_status_names[PVB_NSTATUS] = {
-    [PVB_OK] = "OK",	   [PVB_SKIP] = "SKIP",	      [PVB_INVALID] = "INVALID",
-    [PVB_FAIL] = "FAIL",   [PVB_TIMEOUT] = "TIMEOUT", [PVB_CRASH] = "CRASH",
-    [PVB_OTHER] = "other",
-};
-
 /* Unit suffixes, most specific first (see reports/results-schema.md). */
 static const struct suffix_meta {
 	const char *suffix, *unit;
@@ -30,14 +24,6 @@ static const struct suffix_meta {
     {"_pct", "%", METRIC_LOWER},
     {"_bytes", "B", METRIC_BETTER_UNKNOWN},
 };
-
-enum pvb_status pvb_status_parse(const char *s)
-{
-	for (int i = 0; s && i < PVB_OTHER; i++)
-		if (!strcmp(s, pvb_status_names[i]))
-			return i;
-	return PVB_OTHER;
-}
 
 const char *metric_better_name(enum metric_better b)
 {

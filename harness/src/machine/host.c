@@ -1,5 +1,6 @@
 /* host.c: bring-up and power-off of the emulated host (see host.h). */
 #include "pvbench/host.h"
+#include "pvbench/status.h"
 #include "pvbench/proto.h"
 
 #include <errno.h>
@@ -153,8 +154,5 @@ int host_fetch(struct machine *m, int dom, const char *remote, const char *local
 
 const char *host_status_name(int rc)
 {
-	return rc == -ETIMEDOUT ? "TIMEOUT"
-	       : rc == -EPIPE	? "CRASH"
-	       : rc == -EINTR	? "INTERRUPTED"
-				: "FAIL";
+	return pvb_status_name(pvb_status_from_errno(rc ? rc : -EIO));
 }
