@@ -4,6 +4,7 @@
  * workload, and writes results.json (reports/results-schema.md) atomically after
  * every repetition. The command (argv, usage, the closing answer, exit status) is
  * cmd/run.c. */
+#define _GNU_SOURCE /* vasprintf */
 #include "pvbench/conform.h"
 #include "pvbench/guest.h"
 #include "pvbench/host.h"
@@ -13,68 +14,16 @@
 #include "pvbench/run.h"
 #include "pvbench/scenario.h"
 #include "pvbench/sized.h"
-#include "../../../workloads/fio/fio.h"
-#include "../../../workloads/evtchn/evtchn.h"
-#include "../../../workloads/httperf/httperf.h"
-#include "../../../workloads/iperf3/iperf3.h"
-#include "../../../workloads/xenwatch/xenwatch.h"
+#include "pvbench/workload.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* Evidence recorded for every variant, expected or not (xen-facts B.1, 2). */
-static const char *const blk_evidence[] = {
-	"mq_queues",
-	"blkback_queues",
-	"frontend.multi-queue-num-queues",
-	"frontend.ring-page-order",
-	"frontend.feature-persistent",
-	"backend.multi-queue-max-queues",
-	"backend.max-ring-page-order",
-	"backend.feature-max-indirect-segments",
-	"backend.feature-persistent",
-	NULL,
-};
-static const char *const net_evidence[] = {
-	"vif_queues",
-	"vif_irqs",
-	"vif_frontend.multi-queue-num-queues",
-	"vif_frontend.state",
-	"vif_backend.multi-queue-max-queues",
-	"vif_backend.state",
-	"vif_backend.hotplug-status",
-	"vif_backend.feature-split-event-channels",
-	NULL,
-};
-
-static const char *const no_evidence[] = { NULL };
-
-static const char *const evtchn_evidence[] = {
-	"evtchn_abi",
-	"upcall_vector",
-	NULL,
-};
-
-struct run_state;
-/* A workload the runner can drive (its metric table: scenario_workload_find()): the
- * evidence it records by default, and one measurement (fills metrics/raw of the run;
- * returns the status). */
-struct workload {
-	const char *name;
-	const char *const *evidence;
-	struct {
-		bool domu;	/* grep the domU's kernel log, else dom0's */
-		const char *re; /* printf format (%d: domid) of an ERE */
-	} log_grep[2];
-	const char *(*measure)(struct run_state *st, const struct variant *v,
-			       const struct plan_step *s, json_t *run);
-	bool dom0_only; /* runs in dom0 alone: no measured domU is created */
-};
 
 /* One domU of the current boot. Variants that differ only in guest-scope keys
  * (domU module parameters, guest.*, xl.*) each get their own domU, created at first
@@ -96,7 +45,7 @@ struct run_state {
 	const struct run_opts *o;
 	struct scenario sc;
 	struct plan plan;
-	const struct workload *wl;
+	const struct workload_ops *wl; /* scenario.workload, from the registry */
 	enum clock_mode clock; /* --clock, else [machine] clock (resolved in setup) */
 	int jobs, job;	  /* machines running at once, and which of them this process is */
 	int wfd;	  /* a job's pipe to the parent (JSON lines), or -1 */
@@ -110,6 +59,7 @@ struct run_state {
 	bool up;          /* machine booted */
 	struct slot slots[MAX_GUESTS]; /* the domUs of the current boot */
 	struct slot *cur; /* the one the current step runs in */
+	struct slot *peer; /* the current step's second domU (wl_ctx.peer), or NULL */
 	struct slot dom0; /* stands for dom0 when the workload needs no domU */
 	const char *setup; /* how this step's domU was set up (results: guest_setup) */
 	struct host_env env;
@@ -206,19 +156,18 @@ static json_t *environment_json(struct run_state *st)
 			 (json_int_t)e->images.bytes[IMG_DOMU]);
 }
 
-static json_t *metrics_meta_json(struct run_state *st, const struct workload *wl)
+static json_t *metrics_meta_json(struct run_state *st, const struct workload_ops *wl)
 {
-	const struct workload_info *wi = scenario_workload_find(wl->name);
 	json_t *o = json_object();
 
-	for (size_t i = 0; wi && i < *wi->n_metrics; i++)
-		json_object_set_new(o, wi->metrics[i].name,
-				    json_pack("{s:s, s:s, s:b}", "unit", wi->metrics[i].unit,
+	for (size_t i = 0; i < *wl->n_metrics; i++)
+		json_object_set_new(o, wl->metrics[i].name,
+				    json_pack("{s:s, s:s, s:b}", "unit", wl->metrics[i].unit,
 					      "better",
-					      wi->metrics[i].better == METRIC_HIGHER ? "higher"
+					      wl->metrics[i].better == METRIC_HIGHER ? "higher"
 										     : "lower",
 					      "primary",
-					      scenario_metric_primary(&st->sc, wi, wi->metrics[i].name)));
+					      scenario_metric_primary(&st->sc, wl, wl->metrics[i].name)));
 	return o;
 }
 
@@ -395,7 +344,7 @@ static void collect_evidence(struct run_state *st, const struct variant *v)
 
 	st->cur->valid = true;
 	st->cur->invalid_why[0] = '\0';
-	for (const char *const *e = st->wl->evidence; *e; e++)
+	for (const char *const *e = st->wl->evidence; e && *e; e++)
 		json_object_set_new(values, *e,
 				    read_evidence(st, *e, &out)
 					    ? json_null()
@@ -584,41 +533,64 @@ static void console_excerpt(struct run_state *st, json_t *run)
 	sb_free(&con);
 }
 
-/* Output parser of a workload tool: metrics into ms; series (may be NULL) gets
- * per-interval data for charts. 0, -EINVAL, -EIO with one line in err. */
-typedef int (*parse_fn)(const char *out, size_t len, struct metric_set *ms, struct sbuf *err,
-			json_t *series);
+/* ---- what a workload's run hook gets (workload.h, struct wl_ctx) ---- */
 
-/* Runs `cmd` in domain `dom` with the scenario's timeout, keeps its stdout as
- * raw/NNNN-<variant>-<rep>.<ext> before parsing, then fills metrics (and "series"
- * when the parser gives one) of `run`. Returns the status. */
-static const char *measure_cmd(struct run_state *st, const struct variant *v,
-			       const struct plan_step *s, json_t *run, int dom, const char *cmd,
-			       const char *ext, parse_fn parse)
+struct step_ctx {
+	struct wl_ctx c;
+	struct run_state *st;
+	const struct variant *v;
+	const struct plan_step *s;
+	struct wl_values vals;
+};
+
+static int ctx_sh(struct wl_ctx *c, int dom, double timeout_s, struct sbuf *out, const char *fmt,
+		  ...)
 {
+	struct run_state *st = ((struct step_ctx *)c)->st;
+	char *cmd = NULL;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&cmd, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -ENOMEM;
+	rc = machine_sh(&st->m, dom, timeout_s, out, "%s", cmd);
+	free(cmd);
+	return rc;
+}
+
+/* wl_ctx.measure: runs cmd in domain dom with the scenario's timeout, keeps its
+ * stdout as raw/NNNN-<variant>-<rep>.<ext> before parsing, then fills metrics (and
+ * "series" when the parser gives one) of the run record. */
+static enum pvb_status ctx_measure(struct wl_ctx *c, int dom, const char *cmd, const char *ext)
+{
+	struct step_ctx *sx = (struct step_ctx *)c;
+	struct run_state *st = sx->st;
 	struct sbuf err = { 0 };
 	struct exec_result r;
 	struct metric_set ms = { 0 };
 	char raw[PATH_MAX + 64], rel[128];
-	long timeout_ms = get_long(st, v, "scenario", "timeout", 300000);
-	const char *status = "OK";
-	json_t *series = json_array();
+	long timeout_ms = get_long(st, sx->v, "scenario", "timeout", 300000);
+	enum pvb_status status = PVB_OK;
+	json_t *series = json_array(), *run = c->run;
 	int rc;
 
 	rc = machine_exec(&st->m, dom, cmd, NULL, 0, timeout_ms / 1000.0, &r);
-	snprintf(rel, sizeof(rel), "raw/%04zu-%s-%d.%s", s->seq, v->name, s->rep, ext);
+	snprintf(rel, sizeof(rel), "raw/%04zu-%s-%d.%s", sx->s->seq, sx->v->name, sx->s->rep, ext);
 	snprintf(raw, sizeof(raw), "%s/%s", st->o->outdir, rel);
 	write_file_atomic(raw, r.out.buf ? r.out.buf : "", r.out.len);
 	json_object_set_new(run, "raw", json_pack("[s]", rel));
 	json_object_set_new(run, "command", json_string(cmd));
 	if (rc) {
-		status = host_status_name(rc);
+		status = pvb_status_from_errno(rc);
 		json_object_set_new(run, "reason", json_string(r.error));
 	} else if (r.timed_out) {
-		status = "TIMEOUT";
+		status = PVB_TIMEOUT;
 		json_object_set_new(run, "reason", json_string("the workload exceeded scenario.timeout"));
-	} else if ((rc = parse(r.out.buf, r.out.len, &ms, &err, series)) || r.status != 0) {
-		status = "FAIL";
+	} else if ((rc = st->wl->parse(r.out.buf, r.out.len, &ms, &err, series)) || r.status != 0) {
+		status = PVB_FAIL;
 		json_object_set_new(run, "reason",
 				    json_sprintf("%s exit %d: %s %s", st->wl->name, r.status,
 						 rc && err.buf ? err.buf : "", r.err.buf ? r.err.buf : ""));
@@ -639,207 +611,48 @@ static const char *measure_cmd(struct run_state *st, const struct variant *v,
 	return status;
 }
 
-static int parse_fio(const char *out, size_t len, struct metric_set *ms, struct sbuf *err,
-		     json_t *series)
+static int slot_get(struct run_state *st, const struct variant *v, const char *role,
+		    struct slot **out, const char **setup);
+
+/* wl_ctx.peer: the second domU of a guest-to-guest workload, recorded as the run's
+ * "client"; it is marked broken (recreated) when the repetition does not end OK. */
+static enum pvb_status ctx_peer(struct wl_ctx *c, struct wl_domain *peer)
 {
-	(void)series;
-	return fio_parse_json(out, len, ms, err);
+	struct step_ctx *sx = (struct step_ctx *)c;
+	struct run_state *st = sx->st;
+	const char *setup;
+	struct slot *sl;
+	int rc = slot_get(st, sx->v, "peer", &sl, &setup);
+
+	st->peer = sl;
+	json_object_set_new(c->run, "client",
+			    json_pack("{s:s, s:s}", "guest", sl->g.name, "setup", setup));
+	if (rc) {
+		json_object_set_new(c->run, "reason",
+				    json_sprintf("cannot create the client domU %s", sl->g.name));
+		return pvb_status_from_errno(rc == -EIO ? -EPROTO : rc);
+	}
+	*peer = (struct wl_domain){ sl->g.domid, sl->g.name, sl->ip };
+	return PVB_OK;
 }
 
-/* fio in the domU against its xvda. */
-static const char *run_fio(struct run_state *st, const struct variant *v,
-			   const struct plan_step *s, json_t *run)
-{
-	struct sbuf cmd = { 0 };
-	const char *status;
-
-	fio_build_cmdline(&st->sc, v, st->plan.quick, &cmd);
-	status = measure_cmd(st, v, s, run, st->cur->g.domid, cmd.buf, "fio.json", parse_fio);
-	sb_free(&cmd);
-	return status;
-}
-
-/* iperf3 server in the domU (started once per domU, answers one test at a time;
- * -D returns before it listens, so wait for port 5201 = 0x1451 in state 0A, LISTEN,
- * in /proc/net/tcp6 or tcp), client in dom0 over xenbr0: to_guest sends dom0 -> domU,
- * from_guest uses -R. */
-static const char *run_iperf3(struct run_state *st, const struct variant *v,
-			      const struct plan_step *s, json_t *run)
-{
-	struct sbuf cmd = { 0 }, out = { 0 };
-	const char *status = "FAIL";
-	struct slot *peer = NULL;
-	int client = 0; /* the client's domid */
-
-	if (machine_sh(&st->m, st->cur->g.domid, 20, &out,
-		       "exec 2>&1; pidof iperf3 >/dev/null || iperf3 -s -D; i=0; "
-		       "until grep -qsE ':1451 [0-9A-F]+:0000 0A ' /proc/net/tcp6 /proc/net/tcp; "
-		       "do [ $i -ge 100 ] && "
-		       "{ echo 'not listening on port 5201 after 10 s'; exit 1; }; sleep 0.1; "
-		       "i=$((i+1)); done")) {
-		json_object_set_new(run, "reason",
-				    json_sprintf("cannot start the iperf3 server in %s: %s",
-						 st->cur->g.name, out.buf ? out.buf : ""));
-		goto out;
-	}
-	if (iperf3_build_cmdline(&st->sc, v, st->plan.quick, st->cur->ip, &cmd)) {
-		json_object_set_new(run, "reason", json_string("cannot build the iperf3 command"));
-		goto out;
-	}
-	if (!strcmp(variant_get(&st->sc, v, "workload", "client") ?: "dom0", "domU")) {
-		/* guest to guest: the client runs in a second domU of the same
-		 * configuration; both vifs are on xenbr0, so the traffic goes
-		 * netfront -> netback -> bridge -> netback -> netfront */
-		const char *setup;
-		int rc = slot_get(st, v, "peer", &peer, &setup);
-
-		json_object_set_new(run, "client", json_pack("{s:s, s:s}", "guest", peer->g.name,
-							    "setup", setup));
-		if (rc) {
-			json_object_set_new(run, "reason",
-					    json_sprintf("cannot create the client domU %s",
-							 peer->g.name));
-			status = host_status_name(rc == -EIO ? -EPROTO : rc);
-			goto out;
-		}
-		client = peer->g.domid;
-	}
-	status = measure_cmd(st, v, s, run, client, cmd.buf, "iperf3.json", iperf3_parse_json);
-	if (peer && strcmp(status, "OK"))
-		peer->broken = true;
-out:
-	sb_free(&cmd);
-	sb_free(&out);
-	return status;
-}
-
-/* Event-channel ping-pong: the echo side (pvbench-evtchn serve) starts in the
- * background in the domU, in its own session (the agent kills what is left of a
- * finished command's process group, so the launching shell waits until the echo
- * side has published its first port, by then it has left that group), and
- * publishes its unbound ports under its xenstore data/ directory. The echo side of
- * the previous step (same domU) polls for "done" and removes its keys when it
- * exits, so it must be gone before the next one publishes. The timed side
- * (pvbench-evtchn ping) runs in dom0, binds the ports and measures round trips,
- * then writes data/pvbench-evtchn/done so the echo side ends. */
-static const char *run_evtchn(struct run_state *st, const struct variant *v,
-			      const struct plan_step *s, json_t *run)
-{
-	struct sbuf serve = { 0 }, ping = { 0 }, out = { 0 };
-	int domid = st->cur->g.domid;
-	const char *status = "FAIL";
-
-	if (evtchn_build_serve_cmdline(&st->sc, v, st->plan.quick, &serve) ||
-	    evtchn_build_ping_cmdline(&st->sc, v, st->plan.quick, domid, &ping)) {
-		json_object_set_new(run, "reason", json_string("cannot build the evtchn commands"));
-		goto out;
-	}
-	/* No xenstore-rm here: the previous echo side must still see its "done" key
-	 * to exit; each echo side clears the directory itself when it starts. */
-	if (machine_sh(&st->m, domid, 20, &out,
-		       "exec 2>&1; i=0; while pidof pvbench-evtchn >/dev/null && [ $i -lt 50 ]; do "
-		       "sleep 0.1; i=$((i+1)); done; pidof pvbench-evtchn >/dev/null && "
-		       "{ echo 'the previous pvbench-evtchn serve is still running'; exit 1; }; "
-		       "setsid %s >/tmp/pvbench-evtchn-serve.log 2>&1 </dev/null & "
-		       "i=0; until xenstore-read data/pvbench-evtchn/port-0 >/dev/null 2>&1; do "
-		       "[ $i -ge 200 ] && { cat /tmp/pvbench-evtchn-serve.log; exit 1; }; "
-		       "sleep 0.1; i=$((i+1)); done",
-		       serve.buf)) {
-		json_object_set_new(run, "reason",
-				    json_sprintf("cannot start '%s' in %s: %s", serve.buf,
-						 st->cur->g.name, out.buf ? out.buf : ""));
-		goto out;
-	}
-	status = measure_cmd(st, v, s, run, 0, ping.buf, "evtchn.json", evtchn_parse_json);
-	if (strcmp(status, "OK") &&
-	    !machine_sh(&st->m, domid, 20, &out, "tail -n 20 /tmp/pvbench-evtchn-serve.log"))
-		json_object_set_new(run, "serve_log", json_string(out.buf ? out.buf : ""));
-out:
-	sb_free(&serve);
-	sb_free(&ping);
-	sb_free(&out);
-	return status;
-}
-
-/* httperf in dom0 against nginx in the domU (started by the domU's init, in the
- * background), one httperf per offered rate (workloads/httperf/). One request
- * first, retried while the connection is refused (nginx still starting; up to 10
- * tries 0.5 s apart): a server that does not answer is an error that says so, not
- * a sweep of zeros. */
-static const char *run_httperf(struct run_state *st, const struct variant *v,
+/* One measured repetition of the workload in st->cur. */
+static enum pvb_status measure(struct run_state *st, const struct variant *v,
 			       const struct plan_step *s, json_t *run)
 {
-	struct sbuf cmd = { 0 }, out = { 0 };
-	const char *file = variant_get(&st->sc, v, "workload", "file") ?: "16k";
-	const char *status = "FAIL";
+	struct step_ctx sx = { .st = st, .v = v, .s = s, .vals = scenario_values(&st->sc, v) };
+	enum pvb_status status;
 
-	if (machine_sh(&st->m, 0, 30, &out,
-		       "exec 2>&1; for i in 1 2 3 4 5 6 7 8 9 10; do o=$(httperf --server %s "
-		       "--port %ld --uri /%s.bin --num-conns 1 --timeout 10); echo \"$o\" | "
-		       "grep -q 'Errors: .* connrefused 1 ' || break; sleep 0.5; done; "
-		       "echo \"$o\" | grep -q 'Reply status: 1xx=0 2xx=1 ' || "
-		       "{ echo \"no 2xx reply to GET /%s.bin:\"; echo \"$o\" | grep -E "
-		       "'^(Reply status|Errors)'; exit 1; }",
-		       st->cur->ip, get_long(st, v, "workload", "port", 80), file, file)) {
-		struct sbuf log = { 0 };
-
-		machine_sh(&st->m, st->cur->g.domid, 20, &log,
-			   "exec 2>&1; pidof nginx || echo 'nginx is not running'; "
-			   "tail -n 5 /tmp/nginx-error.log");
-		json_object_set_new(run, "reason",
-				    json_sprintf("nginx in %s (%s) does not serve: %s; %s",
-						 st->cur->g.name, st->cur->ip, out.buf ?: "",
-						 log.buf ?: ""));
-		sb_free(&log);
-		goto out;
-	}
-	if (httperf_build_cmdline(&st->sc, v, st->plan.quick, st->cur->ip, &cmd)) {
-		json_object_set_new(run, "reason", json_string("cannot build the httperf command"));
-		goto out;
-	}
-	status = measure_cmd(st, v, s, run, 0, cmd.buf, "httperf.txt", httperf_parse);
-out:
-	sb_free(&cmd);
-	sb_free(&out);
+	sx.c = (struct wl_ctx){ .vals = &sx.vals, .variant = v->name, .quick = st->plan.quick,
+				.guest = { st->cur->g.domid, st->cur->g.name, st->cur->ip },
+				.run = run, .sh = ctx_sh, .measure = ctx_measure, .peer = ctx_peer,
+				.runner = st };
+	st->peer = NULL;
+	status = st->wl->run(&sx.c);
+	if (st->peer && status != PVB_OK)
+		st->peer->broken = true;
+	st->peer = NULL;
 	return status;
-}
-
-/* pvbench-xenwatch in dom0: watch latency through /dev/xen/xenbus while it creates
- * and destroys workload.guests tiny domUs (workloads/xenwatch/). */
-static const char *run_xenwatch(struct run_state *st, const struct variant *v,
-				const struct plan_step *s, json_t *run)
-{
-	struct sbuf cmd = { 0 };
-	const char *status = "FAIL";
-
-	if (xenwatch_build_cmdline(&st->sc, v, st->plan.quick, &cmd))
-		json_object_set_new(run, "reason", json_string("cannot build the xenwatch command"));
-	else
-		status = measure_cmd(st, v, s, run, 0, cmd.buf, "xenwatch.json",
-				     xenwatch_parse_json);
-	sb_free(&cmd);
-	return status;
-}
-
-static const struct workload workloads[] = {
-	{ "evtchn", evtchn_evidence,
-	  { { true, "Using (FIFO-based|2-level) ABI" }, { false, NULL } }, run_evtchn, false },
-	{ "fio", blk_evidence,
-	  { { false, "xen-blkback: backend/vbd/%d/" }, { true, "blkfront: xvda" } }, run_fio, false },
-	{ "httperf", net_evidence,
-	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_httperf, false },
-	{ "iperf3", net_evidence,
-	  { { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }, run_iperf3, false },
-	{ "xenwatch", no_evidence,
-	  { { false, NULL }, { false, NULL } }, run_xenwatch, true },
-};
-
-static const struct workload *workload_find(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
-		if (name && !strcmp(workloads[i].name, name))
-			return &workloads[i];
-	return NULL;
 }
 
 static void run_step(struct run_state *st, const struct plan_step *s)
@@ -887,7 +700,7 @@ static void run_step(struct run_state *st, const struct plan_step *s)
 		json_object_set_new(run, "reason", json_string(st->cur->invalid_why));
 	}
 	if (!status)
-		status = st->wl->measure(st, v, s, run);
+		status = pvb_status_name(measure(st, v, s, run));
 	json_object_set_new(run, "status", json_string(status));
 	if (st->cur && st->cur->evidence && st->cur->up)
 		json_object_set(run, "evidence", st->cur->evidence);
@@ -1149,8 +962,8 @@ static int setup(struct run_state *st, int argc, char **argv)
 		return -EINVAL;
 	}
 	st->wl = workload_find(scenario_get(&st->sc, "scenario", "workload"));
-	if (!st->wl) {
-		pvb_err("%s: workload '%s' has no runner", st->o->scenario,
+	if (!st->wl) { /* the loader checked it against the registry */
+		pvb_err("%s: workload '%s' is not registered", st->o->scenario,
 			scenario_get(&st->sc, "scenario", "workload"));
 		return -EINVAL;
 	}
