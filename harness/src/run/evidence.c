@@ -149,7 +149,7 @@ void evidence_collect(struct run_state *st, const struct variant *v)
 	json_decref(st->cur->evidence);
 	st->cur->evidence = json_pack("{s:o, s:o, s:o}", "values", values, "checks", checks,
 				 "log_lines", lines);
-	if (run_long(st, v, "scenario", "conform", 0) && st->cur->g.domid > 0)
+	if (run_long(st, v, "scenario", "conform") && st->cur->g.domid > 0)
 		conformance(st);
 	sb_free(&out);
 }

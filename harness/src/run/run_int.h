@@ -81,9 +81,10 @@ struct run_state {
 };
 
 /* runner.c */
-/* A numeric key of variant v (NULL: the file's), or def when it is unset. */
-long run_long(struct run_state *st, const struct variant *v, const char *sec, const char *key,
-	      long def);
+/* A numeric key of variant v (NULL: the file's): its value, else its default from
+ * the key table (scenario_keys.c, the one place defaults are written), else 0 (keys
+ * without a default, e.g. machine.dom0_vcpus and guest.mtu, where 0 is "not set"). */
+long run_long(struct run_state *st, const struct variant *v, const char *sec, const char *key);
 /* machine_sh() through st->io: a shell command (printf format) in domain dom, its
  * stdout into out (trailing newlines dropped; may be NULL). 0, -EIO (non-zero exit)
  * or the transport's error. */

@@ -73,12 +73,11 @@ int run_sh(struct run_state *st, int dom, double timeout_s, struct sbuf *out, co
 }
 
 
-long run_long(struct run_state *st, const struct variant *v, const char *sec,
-		     const char *key, long def)
+long run_long(struct run_state *st, const struct variant *v, const char *sec, const char *key)
 {
 	long x;
 
-	return scenario_get_long(&st->sc, v, sec, key, &x) ? def : x;
+	return scenario_get_long(&st->sc, v, sec, key, &x) ? 0 : x;
 }
 
 int run_boot(struct run_state *st, const struct variant *v, int boot)
@@ -91,12 +90,12 @@ int run_boot(struct run_state *st, const struct variant *v, int boot)
 	host_opts_default(&ho);
 	ho.accel = st->o->accel;
 	ho.clock = st->clock;
-	ho.icount_shift = (int)run_long(st, NULL, "machine", "icount_shift", ICOUNT_SHIFT_DEFAULT);
-	ho.mem_mib = (int)run_long(st, v, "machine", "memory", 6144);
-	ho.smp = (int)run_long(st, v, "machine", "vcpus", 2);
-	ho.dom0_mem_mib = (int)run_long(st, v, "machine", "dom0_mem", 2048);
-	ho.dom0_vcpus = (int)run_long(st, v, "machine", "dom0_vcpus", 0);
-	ho.brd_mib = (int)run_long(st, v, "guest", "disk_size", 256);
+	ho.icount_shift = (int)run_long(st, NULL, "machine", "icount_shift");
+	ho.mem_mib = (int)run_long(st, v, "machine", "memory");
+	ho.smp = (int)run_long(st, v, "machine", "vcpus");
+	ho.dom0_mem_mib = (int)run_long(st, v, "machine", "dom0_mem");
+	ho.dom0_vcpus = (int)run_long(st, v, "machine", "dom0_vcpus");
+	ho.brd_mib = (int)run_long(st, v, "guest", "disk_size");
 	ho.brd_nr = MAX_GUESTS; /* brd allocates pages on write only */
 	variant_cmdline(&st->sc, v, DOM_XEN, &xen);
 	variant_cmdline(&st->sc, v, DOM_DOM0, &dom0);
@@ -266,8 +265,7 @@ static int default_jobs(struct run_state *st)
 	if (f)
 		fclose(f);
 	for (size_t i = 0; i < st->plan.n_variants; i++) {
-		long m = run_long(st, &st->sc.variants[st->plan.variants[i]], "machine", "memory",
-				  6144);
+		long m = run_long(st, &st->sc.variants[st->plan.variants[i]], "machine", "memory");
 
 		mem = m > mem ? m : mem;
 	}
@@ -488,7 +486,7 @@ int run_scenario(const struct run_opts *opts, int argc, char **argv, struct run_
 	out->measure_s = st.measure_s;
 	out->clock = st.clock;
 	out->icount_shift =
-		(int)run_long(&st, NULL, "machine", "icount_shift", ICOUNT_SHIFT_DEFAULT);
+		(int)run_long(&st, NULL, "machine", "icount_shift");
 	json_decref(st.res);
 	plan_free(&st.plan);
 	scenario_free(&st.sc);

@@ -13,7 +13,7 @@ static int prepare_disk(struct run_state *st, const struct variant *v, size_t k,
 			size_t len)
 {
 	const char *kind = variant_get(&st->sc, v, "guest", "disk");
-	long mib = run_long(st, v, "guest", "disk_size", 256);
+	long mib = run_long(st, v, "guest", "disk_size");
 
 	if (!kind || !strcmp(kind, "brd")) {
 		snprintf(target, len, "/dev/ram%zu", k);
@@ -74,10 +74,10 @@ static int guest_create_in(struct run_state *st, const struct variant *v, struct
 	variant_cmdline(&st->sc, v, DOM_DOMU, &extra);
 	variant_xl_config(v, &xl);
 	c.type = variant_get(&st->sc, v, "guest", "type");
-	c.vcpus = (int)run_long(st, v, "guest", "vcpus", 2);
-	c.memory_mib = (int)run_long(st, v, "guest", "memory", 512);
-	c.n_vifs = (int)run_long(st, v, "guest", "vifs", 1);
-	c.mtu = (int)run_long(st, v, "guest", "mtu", 0);
+	c.vcpus = (int)run_long(st, v, "guest", "vcpus");
+	c.memory_mib = (int)run_long(st, v, "guest", "memory");
+	c.n_vifs = (int)run_long(st, v, "guest", "vifs");
+	c.mtu = (int)run_long(st, v, "guest", "mtu");
 	c.disk_target = target;
 	c.extra = extra.len ? extra.buf : NULL;
 	c.xl_extra = xl.len ? xl.buf : NULL;

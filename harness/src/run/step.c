@@ -60,7 +60,7 @@ static enum pvb_status ctx_measure(struct wl_ctx *c, int dom, const char *cmd, c
 	struct exec_result r;
 	struct metric_set ms = { 0 };
 	char raw[PATH_MAX + 64], rel[128];
-	long timeout_ms = run_long(st, sx->v, "scenario", "timeout", 300000);
+	long timeout_ms = run_long(st, sx->v, "scenario", "timeout");
 	enum pvb_status status = PVB_OK;
 	json_t *series = json_array(), *run = c->run;
 	int rc;
