@@ -19,6 +19,7 @@
 #include "pvbench/workload.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdbool.h>
 
@@ -90,6 +91,8 @@ long run_long(struct run_state *st, const struct variant *v, const char *sec, co
  * or the transport's error. */
 int run_sh(struct run_state *st, int dom, double timeout_s, struct sbuf *out, const char *fmt,
 	   ...) __attribute__((format(printf, 5, 6)));
+int run_vsh(struct run_state *st, int dom, double timeout_s, struct sbuf *out, const char *fmt,
+	    va_list ap);
 int run_boot(struct run_state *st, const struct variant *v, int boot);
 void run_shutdown_machine(struct run_state *st);
 

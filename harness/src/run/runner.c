@@ -41,34 +41,30 @@ static int io_guest_console(struct run_state *st, const struct guest *g, struct 
 const struct run_io run_io_machine = { io_exec, io_guest_create, io_guest_destroy,
 				       io_guest_console };
 
-int run_sh(struct run_state *st, int dom, double timeout_s, struct sbuf *out, const char *fmt,
-	   ...)
+int run_vsh(struct run_state *st, int dom, double timeout_s, struct sbuf *out, const char *fmt,
+	    va_list ap)
 {
 	struct exec_result r;
 	char *cmd = NULL;
+	int rc;
+
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		return -ENOMEM;
+	rc = st->io->exec(st, dom, cmd, timeout_s, &r);
+	rc = exec_result_sh(dom, cmd, rc, &r, out);
+	free(cmd);
+	return rc;
+}
+
+int run_sh(struct run_state *st, int dom, double timeout_s, struct sbuf *out, const char *fmt,
+	   ...)
+{
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vasprintf(&cmd, fmt, ap);
+	rc = run_vsh(st, dom, timeout_s, out, fmt, ap);
 	va_end(ap);
-	if (rc < 0)
-		return -ENOMEM;
-	rc = st->io->exec(st, dom, cmd, timeout_s, &r);
-	if (rc == 0 && r.status != 0)
-		rc = -EIO;
-	if (out) {
-		sb_reset(out);
-		if (r.out.len)
-			sb_append(out, r.out.buf, r.out.len);
-		while (out->len && out->buf[out->len - 1] == '\n')
-			out->buf[--out->len] = '\0';
-	}
-	if (rc)
-		pvb_debug("dom%d$ %s -> %d (%s) %s", dom, cmd, r.status, r.error,
-			  r.err.buf ? r.err.buf : "");
-	free(cmd);
-	exec_result_free(&r);
 	return rc;
 }
 

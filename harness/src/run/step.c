@@ -1,7 +1,6 @@
 /* step.c: one repetition of a plan step (run_step): the boot or domU it needs, the
  * variant's proof, the workload's run hook with the struct wl_ctx it gets
  * (workload.h: sh, measure, peer), and its results.json record. */
-#define _GNU_SOURCE /* vasprintf */
 #include "run_int.h"
 
 #include <errno.h>
@@ -34,18 +33,12 @@ struct step_ctx {
 static int ctx_sh(struct wl_ctx *c, int dom, double timeout_s, struct sbuf *out, const char *fmt,
 		  ...)
 {
-	struct run_state *st = ((struct step_ctx *)c)->st;
-	char *cmd = NULL;
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vasprintf(&cmd, fmt, ap);
+	rc = run_vsh(((struct step_ctx *)c)->st, dom, timeout_s, out, fmt, ap);
 	va_end(ap);
-	if (rc < 0)
-		return -ENOMEM;
-	rc = run_sh(st, dom, timeout_s, out, "%s", cmd);
-	free(cmd);
 	return rc;
 }
 
