@@ -33,6 +33,7 @@ set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd) # the repository; inputs are named relative to it
 die() { echo "error: $*" >&2; exit 1; }
 
 # --- package and module lists ---------------------------------------------------
@@ -40,7 +41,7 @@ LISTS="packages.dom0 modules.dom0 modules.domU"
 list_files() { # list_files LIST: the files LIST is made of, the platform's first
 	local f
 	[ -f "$here/$1" ] && printf '%s\n' "$here/$1"
-	for f in "$here"/../workloads/*/"$1"; do
+	for f in "$top"/workloads/*/"$1"; do
 		[ -f "$f" ] && printf '%s\n' "$f"
 	done
 	return 0
@@ -48,8 +49,8 @@ list_files() { # list_files LIST: the files LIST is made of, the platform's firs
 read_list() { # read_list LIST: the names in LIST's files, sorted, each once
 	local f
 	case " $LISTS " in *" $1 "*) ;; *) die "no list '$1' (lists: $LISTS)" ;; esac
-	for f in "$here"/../workloads/*/packages.domU; do
-		[ -e "$f" ] && die "${f#"$here"/../}: the domU root has no package list (its" \
+	for f in "$top"/workloads/*/packages.domU; do
+		[ -e "$f" ] && die "${f#"$top"/}: the domU root has no package list (its" \
 			"programs are copied from the dom0 root): list the package in packages.dom0"
 	done
 	list_files "$1" | while read -r f; do sed -e 's/#.*//' "$f"; done |
@@ -87,20 +88,26 @@ xpkg=xen-hypervisor-4.17-amd64
 
 # --- input hash -----------------------------------------------------------------
 inputs_json() {
-	local f l lists=()
-	for l in $LISTS; do lists+=("$here"/../workloads/*/"$l"); done
+	local f l key lists=()
+	for l in $LISTS; do lists+=("$top"/workloads/*/"$l"); done
 	{
+		# named relative to the repository (hypervisor/..., workloads/...), the guest
+		# programs as guest/NAME, so the hash does not depend on where it is checked out
 		for f in "$here"/* "${lists[@]}" "$guest"/*; do
 			[ -f "$f" ] || continue
-			[ "${f#"$guest"/}" = "$f" ] || [ -x "$f" ] || continue
-			printf '%s\t%s\n' "${f#"$here"/../}" "$(sha256sum <"$f" | cut -d' ' -f1)"
+			key=${f#"$top"/}
+			if [ "${f#"$guest"/}" != "$f" ]; then
+				[ -x "$f" ] || continue
+				key=guest/${f#"$guest"/}
+			fi
+			printf '%s\t%s\n' "$key" "$(sha256sum <"$f" | cut -d' ' -f1)"
 		done
 		# one apt-cache call for all packages (one per package took ~40 s in all)
 		# shellcheck disable=SC2086
 		apt-cache policy $pkgs $kpkg $xpkg 2>/dev/null | awk '
 			/^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
 			/^  Candidate:/ { printf "apt:%s\t%s\n", p, $2 }' | sort
-	} | sed "s|^$guest/|guest/|" | jq -R -s 'split("\n") | map(select(length>0) |
+	} | jq -R -s 'split("\n") | map(select(length>0) |
 		split("\t") | {(.[0]): .[1]}) | add'
 }
 inputs=$(inputs_json)
@@ -236,7 +243,7 @@ copy_modules() {
 			gsub("-","_",n); mm=m; gsub("-","_",mm); if (n==mm) {print $1; exit}}' \
 			"$kdir/modules.dep")
 		[ -n "$path" ] || die "module '$m' (from $list: $(list_files "$list" |
-			sed "s|^$here/\.\./||" | paste -sd' ')) not in $kpkg"
+			sed "s|^$top/||" | paste -sd' ')) not in $kpkg"
 		todo+=("$path")
 	done <<<"$names"
 	while [ ${#todo[@]} -gt 0 ]; do
