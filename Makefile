@@ -47,10 +47,16 @@ $(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/machine/prot
 $(B)/guest/pvbench-hotplug: hypervisor/pvbench-hotplug.c harness/include/pvbench/hotplug.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lxenstore
-$(B)/guest/pvbench-%: workloads/%/guest/*.c | $(DEPS_STAMP)
+# Every .c of the program's guest/ folder is compiled; the headers it may include
+# (its guest/*.h, the *.h shared with the host side, guest_cli.h) trigger a rebuild.
+.SECONDEXPANSION:
+GUEST_HDRS := harness/include/pvbench/guest_cli.h
+$(B)/guest/pvbench-%: workloads/%/guest/*.c $$(wildcard workloads/$$*/guest/*.h) $(wildcard workloads/*/*.h) \
+		$(GUEST_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) -lxenvchan -lxenstore -lxenevtchn -lm
-$(B)/guest/pvbench-%: drivers/%/guest/*.c | $(DEPS_STAMP)
+$(B)/guest/pvbench-%: drivers/%/guest/*.c $$(wildcard drivers/$$*/guest/*.h drivers/$$*/*.h) \
+		$(GUEST_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) -lxenstore -lxenevtchn -lxengnttab -lm
 
