@@ -5,6 +5,7 @@
  * the recorded iperf3 run (net-mq-quick): its tables, evidence and the chart of
  * throughput per interval, and that malformed series from a guest are left out.
  * Run from the repository root; chart checks are skipped when gnuplot is absent. */
+#include "pvbench/cli.h"
 #include "pvbench/commands.h"
 #include "pvbench/report.h"
 #include "testutil.h"

@@ -1,6 +1,7 @@
-/* report_cli.c: option tables for `pvbench compare` and `pvbench report`: one table
- * drives parsing, range checks and --help (see struct cli_opt in report.h). */
-#include "pvbench/report.h"
+/* cli.c: option tables for the commands: one table drives parsing, range checks and
+ * --help (see struct cli_opt in cli.h). */
+#include "pvbench/cli.h"
+#include "pvbench/util.h"
 
 #include <errno.h>
 #include <string.h>
