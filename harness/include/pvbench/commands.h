@@ -1,5 +1,7 @@
-/* commands.h: the pvbench subcommands. Each takes (argc, argv) with argv[0] the
- * subcommand name and returns the process exit status; only main.c exits. */
+/* commands.h: the pvbench commands. Each takes (argc, argv) with argv[0] the command
+ * name and returns the process exit status; only main.c exits. Each command's file
+ * holds its option table (struct cli_cmd, cli.h); the rows several commands share
+ * are here. */
 #ifndef PVBENCH_COMMANDS_H
 #define PVBENCH_COMMANDS_H
 
@@ -13,18 +15,24 @@ int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
 
-/* The statistics options `compare` and `report` share, as cli_opt rows filling
- * band_pct (double, percent) and o (struct cmp_opts: alpha, resamples, seed,
- * metrics). */
-#define CMP_CLI_OPTS(band_pct, o)                                                              \
-	{ "--band", CLI_DOUBLE, &(band_pct), 0, 100, "PCT",                                        \
-	  "equivalence band in percent for \"no change\" (default 2)" },                          \
-	{ "--alpha", CLI_DOUBLE, &(o).alpha, 1e-6, 0.5, "A",                                       \
-	  "level for the Holm-adjusted p-values (default 0.05)" },                                \
-	{ "--resamples", CLI_ULONG, &(o).resamples, 10000, 10000000, "N",                          \
-	  "bootstrap resamples (default 10000)" },                                                \
-	{ "--seed", CLI_ULONG, &(o).seed, 0, 4294967295.0, "N", "bootstrap seed (default 1)" },    \
-	{ "--metrics", CLI_STR, &(o).metrics, 0, 0, "GLOB",                                        \
-	  "only metrics whose names match the shell pattern GLOB" }
+/* The commands' tables (cli.h), each in the command's file. */
+extern const struct cli_cmd compare_cli, report_cli;
+
+/* The statistics options `compare` and `report` share, as rows storing into the
+ * struct cmp_opts at member o of type: band (given in percent), alpha, resamples,
+ * seed, metrics, allow_mixed_clocks. */
+#define CMP_CLI_OPTS(type, o)                                                                      \
+	{ .name = "band", .arg = "PCT", .kind = CLI_PERCENT, CLI_AT(type, o.band), .min = 0,       \
+	  .max = 100, .def = "2", .help = "equivalence band in percent for \"no change\"" },      \
+	{ .name = "alpha", .arg = "A", .kind = CLI_DOUBLE, CLI_AT(type, o.alpha), .min = 1e-6,     \
+	  .max = 0.5, .def = "0.05", .help = "level for the Holm-adjusted p-values" },             \
+	{ .name = "resamples", .arg = "N", .kind = CLI_ULONG, CLI_AT(type, o.resamples),           \
+	  .min = 10000, .max = 10000000, .def = "10000", .help = "bootstrap resamples" },          \
+	{ .name = "seed", .arg = "N", .kind = CLI_ULONG, CLI_AT(type, o.seed), .min = 0,           \
+	  .max = 4294967295.0, .def = "1", .help = "bootstrap seed" },                             \
+	{ .name = "metrics", .arg = "GLOB", .kind = CLI_STR, CLI_AT(type, o.metrics),              \
+	  .help = "only metrics whose names match the shell pattern GLOB" },                       \
+	{ .name = "allow-mixed-clocks", .kind = CLI_FLAG, CLI_AT(type, o.allow_mixed_clocks),      \
+	  .help = "compare runs of different clocks (icount, host) instead of refusing" }
 
 #endif
