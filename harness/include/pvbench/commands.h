@@ -16,7 +16,19 @@ int cmd_report(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
 
 /* The commands' tables (cli.h), each in the command's file. */
-extern const struct cli_cmd compare_cli, report_cli;
+extern const struct cli_cmd images_cli, boot_cli, run_cli, compare_cli, report_cli, conform_cli;
+
+/* --accel and --clock (commands.c): the enum accel or enum clock_mode at the row's
+ * offset, from one of the words of its arg (the error printed). */
+int cmd_set_accel(void *dest, const char *value, const struct cli_opt *o);
+int cmd_set_clock(void *dest, const char *value, const struct cli_opt *o);
+#define CMD_OPT_ACCEL(type, member)                                                                \
+	{ .name = "accel", .arg = "auto|tcg|kvm", .kind = CLI_FN, CLI_AT(type, member),            \
+	  .fn = cmd_set_accel, .def = "auto",                                                      \
+	  .help = "accelerator (auto: KVM only if it can run Xen)" }
+#define CMD_OPT_CLOCK(type, member, def_, help_)                                                   \
+	{ .name = "clock", .arg = "auto|icount|host", .kind = CLI_FN, CLI_AT(type, member),        \
+	  .fn = cmd_set_clock, .def = def_, .help = help_ }
 
 /* The statistics options `compare` and `report` share, as rows storing into the
  * struct cmp_opts at member o of type: band (given in percent), alpha, resamples,

@@ -10,6 +10,7 @@
 
 #define WIDTH 79    /* the longest line of --help */
 #define LEFT_MAX 22 /* a longer option column has its text two spaces after it */
+#define NBSP '\x1f'  /* a space that wrap() does not break at */
 
 static bool shown(const struct cli_opt *o)
 {
@@ -58,8 +59,9 @@ void cli_getopt(const struct cli_cmd *c, struct option *lo, char *optstring)
 				*optstring++ = ':';
 		}
 		if (o->name)
-			lo[n++] = (struct option){ o->name, o->arg ? required_argument : no_argument,
-						   NULL, o->key ? o->key : 256 + (int)i };
+			lo[n++] = (struct option){ o->name,
+						   o->arg ? required_argument : no_argument, NULL,
+						   o->key ? o->key : 256 + (int)i };
 	}
 	*optstring = '\0';
 	lo[n] = (struct option){ 0 };
@@ -247,7 +249,8 @@ static void put_word(FILE *f, const char *w, int n, int *col, int indent, bool *
 		fputc(' ', f);
 		(*col)++;
 	}
-	fwrite(w, 1, (size_t)n, f);
+	for (int i = 0; i < n; i++)
+		fputc(w[i] == NBSP ? ' ' : w[i], f);
 	*col += n;
 	*first = false;
 }
@@ -332,8 +335,11 @@ static const char *opt_text(const struct cli_opt *o, char *buf, size_t len)
 {
 	const char *d = o->def;
 
-	snprintf(buf, len, "%s%s%s%s", o->help ? o->help : "",
-		 !d ? "" : strchr(d, ' ') ? " (default: " : " (default ", d ? d : "", d ? ")" : "");
+	size_t n = (size_t)snprintf(buf, len, "%s%s", o->help ? o->help : "",
+				    !d ? "" : strchr(d, ' ') ? " (default:" : " (default");
+
+	if (d && n + 1 < len) /* "(default X" stays on one line */
+		snprintf(buf + n, len - n, "%c%s)", NBSP, d);
 	return buf;
 }
 

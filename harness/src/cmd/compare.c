@@ -27,12 +27,13 @@ static const struct cli_opt compare_opts[] = {
 	CMP_CLI_OPTS(struct compare_args, o),
 	{ .name = "format", .arg = "FMT", .kind = CLI_STR, AT(format),
 	  .def = "text", .help = "text, md, json or csv" },
-	{ .name = "brief", .kind = CLI_FLAG, AT(brief), .help = "text and md: only the verdict table" },
+	{ .name = "brief", .kind = CLI_FLAG, AT(brief),
+	  .help = "text and md: only the verdict table" },
 	{ .name = "junit", .arg = "FILE", .kind = CLI_STR, AT(junit),
 	  .help = "also write JUnit XML: a test case per metric, \"worse\" fails" },
 	{ .name = "tap", .kind = CLI_FLAG, AT(tap), .help = "print TAP 13 instead of a table" },
-	{ .name = "gate", .arg = "WHICH", .kind = CLI_STR, AT(gate),
-	  .def = "primary", .help = "primary or all: the metrics whose verdicts set the exit status" },
+	{ .name = "gate", .arg = "WHICH", .kind = CLI_STR, AT(gate), .def = "primary",
+	  .help = "primary or all: the metrics whose verdicts set the exit status" },
 	CLI_OPT_HELP,
 };
 #undef AT
