@@ -4,6 +4,7 @@
  * input of build/pvbench, run as a subprocess: each case must exit with its status
  * and print its error line. Run from the repository root. */
 #include "pvbench/cli.h"
+#include "pvbench/commands.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -299,6 +300,93 @@ START_TEST(test_markdown)
 }
 END_TEST
 
+/* ---- pvbench's tables ---- */
+
+static bool takes_value(enum cli_kind k)
+{
+	return k != CLI_FLAG && k != CLI_CLEAR && k != CLI_HELP && k != CLI_FN;
+}
+
+/* A table's rows: help text, unique names and letters, an argument name exactly
+ * when a value is stored, one help row, defaults that the row itself accepts. */
+static void check_rows(const struct cli_cmd *c)
+{
+	const char *name = c->name ? c->name : "pvbench";
+	int help = 0;
+
+	for (size_t i = 0; i < c->nopts; i++) {
+		const struct cli_opt *o = &c->opts[i];
+		bool number = o->def && strchr("0123456789", o->def[0]); /* not a phrase */
+		char nb[64];
+
+		cli_opt_name(o, nb, sizeof(nb));
+		ck_assert_msg(o->name || o->key, "%s: row %zu has no name", name, i);
+		ck_assert_msg(o->hidden || (o->help && *o->help), "%s %s: no help", name, nb);
+		ck_assert_msg(!takes_value(o->kind) || o->arg, "%s %s: no argument name", name, nb);
+		ck_assert_msg(o->kind != CLI_FLAG || !o->arg, "%s %s: a flag with argument", name, nb);
+		help += o->kind == CLI_HELP;
+		for (size_t j = 0; j < i; j++) {
+			ck_assert_msg(!o->name || !c->opts[j].name || strcmp(o->name, c->opts[j].name),
+				      "%s: --%s twice", name, o->name);
+			ck_assert_msg(!o->key || o->key != c->opts[j].key, "%s: -%c twice", name,
+				      o->key);
+		}
+		if (number && (o->kind == CLI_INT || o->kind == CLI_LONG || o->kind == CLI_ULONG)) {
+			long l;
+
+			ck_assert_msg(!parse_long(o->def, (long)o->min, (long)o->max, &l),
+				      "%s %s: default %s out of range", name, nb, o->def);
+		}
+		if (number && (o->kind == CLI_DOUBLE || o->kind == CLI_PERCENT)) {
+			double d;
+
+			ck_assert_msg(!parse_double(o->def, o->min, o->max, &d),
+				      "%s %s: default %s out of range", name, nb, o->def);
+		}
+		if (o->def && (o->kind == CLI_CHOICE || o->fn == cmd_set_accel))
+			ck_assert_msg(!cli_choice(o, o->def), "%s %s: default %s not a choice", name,
+				      nb, o->def);
+	}
+	ck_assert_msg(help == 1, "%s: %d help rows", name, help);
+}
+
+/* Every line of the options section of c's help fits in 79 columns. */
+static void check_help_width(const struct cli_cmd *c)
+{
+	char *buf = NULL, *line, *save;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	bool in_options = false;
+
+	ck_assert_ptr_nonnull(f);
+	cli_help(f, c);
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (in_options && line[0] != ' ')
+			break;
+		if (in_options)
+			ck_assert_msg(strlen(line) <= 79, "%s: '%s' is too long", c->name, line);
+		in_options |= !strcmp(line, "options:");
+	}
+	ck_assert(in_options);
+	free(buf);
+}
+
+START_TEST(test_pvbench_tables)
+{
+	check_rows(&pvbench_cli);
+	check_help_width(&pvbench_cli);
+	ck_assert_int_eq(pvbench_cli.ncmds, 7);
+	for (size_t i = 0; i < pvbench_cli.ncmds; i++) {
+		const struct cli_cmd *c = pvbench_cli.cmds[i];
+
+		ck_assert(c->name && c->summary && c->fn);
+		check_rows(c);
+		check_help_width(c);
+	}
+}
+END_TEST
+
 /* ---- build/pvbench ---- */
 
 static const struct {
@@ -341,7 +429,14 @@ static const struct {
 	{ "build/pvbench images extra", 2, "error: unexpected argument 'extra'" },
 	{ "build/pvbench report -o /tmp/pvbench-cli-report", 2,
 	  "error: report needs RUN... -o DIR" },
+	{ "build/pvbench list --format xml", 2, "error: --format: 'xml' is not one of text, md" },
+	{ "build/pvbench list extra", 2, "error: unexpected argument 'extra'" },
+	{ "build/pvbench list --dir", 2, "error: option --dir needs a value (DIR)" },
+	{ "build/pvbench -x list", 2, "error: unknown option '-x' (see 'pvbench --help')" },
+	{ "build/pvbench -q", 2, "usage: pvbench [-q|-v] COMMAND [ARGS]" },
 	{ "build/pvbench --help", 0, "" },
+	{ "build/pvbench --help-markdown", 0, "" },
+	{ "build/pvbench list -h", 0, "" },
 	{ "build/pvbench boot --help", 0, "" },
 	{ "build/pvbench run -h", 0, "" },
 	{ "build/pvbench conform --help", 0, "" },
@@ -382,6 +477,7 @@ int main(void)
 	tcase_add_test(table, test_help);
 	tcase_add_test(table, test_program);
 	tcase_add_test(table, test_markdown);
+	tcase_add_test(table, test_pvbench_tables);
 	suite_add_tcase(s, table);
 	tcase_add_loop_test(errors, test_case, 0, sizeof(cases) / sizeof(cases[0]));
 	suite_add_tcase(s, errors);

@@ -15,8 +15,15 @@ int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
 
-/* The commands' tables (cli.h), each in the command's file. */
-extern const struct cli_cmd images_cli, boot_cli, run_cli, compare_cli, report_cli, conform_cli;
+/* The program's table (commands.c): its options, the commands in `pvbench --help`
+ * order; hidden: --help-markdown, README.md's command section (cli_markdown). */
+extern const struct cli_cmd pvbench_cli;
+struct pvbench_args {
+	bool markdown; /* --help-markdown */
+};
+/* The commands' tables, each in the command's file. */
+extern const struct cli_cmd images_cli, boot_cli, run_cli, list_cli, compare_cli, report_cli,
+	conform_cli;
 
 /* --accel and --clock (commands.c): the enum accel or enum clock_mode at the row's
  * offset, from one of the words of its arg (the error printed). */
