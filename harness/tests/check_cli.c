@@ -277,7 +277,7 @@ static const char tmd[] =
 	"| `-s, --str S` |  | a string |\n"
 	"| `--x X` | `2` | a number long enough to be wrapped at the end of the line, so that "
 	"it continues under the column of help texts |\n"
-	"| `--n N` | `as many as fit` | a count |\n"
+	"| `--n N` | as many as fit | a count |\n"
 	"| `--flag` |  | a flag |\n"
 	"| `--no-on` |  | clears on |\n"
 	"| `--pct PCT` |  | a percent |\n"
@@ -387,6 +387,29 @@ START_TEST(test_pvbench_tables)
 }
 END_TEST
 
+/* README.md's command section is what the tables generate (make readme-options). */
+START_TEST(test_readme_current)
+{
+	char *readme = read_file("README.md", NULL), *gen = NULL, *begin, *end;
+	size_t len;
+	FILE *f = open_memstream(&gen, &len);
+
+	ck_assert_ptr_nonnull(readme);
+	ck_assert_ptr_nonnull(f);
+	cli_markdown(f, &pvbench_cli);
+	fclose(f);
+	begin = strstr(readme, "\n<!-- options:begin");
+	end = strstr(readme, "\n<!-- options:end -->\n");
+	ck_assert_msg(begin && end && begin < end, "README.md has no options:begin/end lines");
+	begin = strchr(begin + 1, '\n') + 1;
+	end[1] = '\0';
+	ck_assert_msg(!strcmp(begin, gen),
+		      "README.md's command section is stale: make readme-options");
+	free(readme);
+	free(gen);
+}
+END_TEST
+
 /* ---- build/pvbench ---- */
 
 static const struct {
@@ -478,6 +501,7 @@ int main(void)
 	tcase_add_test(table, test_program);
 	tcase_add_test(table, test_markdown);
 	tcase_add_test(table, test_pvbench_tables);
+	tcase_add_test(table, test_readme_current);
 	suite_add_tcase(s, table);
 	tcase_add_loop_test(errors, test_case, 0, sizeof(cases) / sizeof(cases[0]));
 	suite_add_tcase(s, errors);

@@ -466,7 +466,9 @@ static void md_options(FILE *f, const struct cli_cmd *c, const char *where)
 		fputs("| ", f);
 		md_code(f, left, (size_t)opt_left(o, false, left, sizeof(left)));
 		fputs(" | ", f);
-		if (o->def)
+		if (o->def && strchr(o->def, ' ')) /* a phrase */
+			md_text(f, o->def);
+		else if (o->def)
 			md_code(f, o->def, strlen(o->def));
 		fputs(" | ", f);
 		md_text(f, o->help ? o->help : "");
