@@ -109,6 +109,9 @@ START_TEST(test_parse)
 	ck_assert_str_eq(pos[1], "b"); /* the third, "--n", is counted, not stored */
 	ck_assert_str_eq(argv[1], "a"); /* argv is left in its order */
 	ck_assert_str_eq(argv[18], "--n");
+	ck_assert(freopen("/dev/null", "w", stderr)); /* "unexpected argument 'a'" */
+	ck_assert_int_eq(cli_parse(&tcmd, 3, argv, &a, NULL, 0), -EINVAL);
+	ck_assert_int_eq(cli_parse(&tcmd, 1, argv, &a, NULL, 0), 0);
 }
 END_TEST
 

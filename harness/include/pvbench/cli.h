@@ -72,11 +72,17 @@ struct cli_cmd {
  * "--name=value", "-k value", "-kvalue", unambiguous abbreviations of long names;
  * options anywhere, "--" ends them; for the program itself, options end at the first
  * non-option, the command) into args; argv itself is left as it is. Positionals go
- * to pos, the first maxpos of them. Returns their number (which may exceed maxpos);
- * -EINVAL with one error line printed; or, when everything parsed and a CLI_HELP
- * option was given, CLI_HELP_SHOWN after printing the help on stdout. */
+ * to pos, the first maxpos of them; with maxpos 0 the command takes none, and one is
+ * an error ("unexpected argument 'x'"). Returns their number (which may exceed
+ * maxpos); -EINVAL with one error line printed; or, when everything parsed and a
+ * CLI_HELP option was given, CLI_HELP_SHOWN after printing the help on stdout. */
 int cli_parse(const struct cli_cmd *c, int argc, char **argv, void *args, char **pos,
 	      size_t maxpos);
+/* A command's exit status after cli_parse returned rc < 0: 0 after --help, else 2. */
+static inline int cli_status(int rc)
+{
+	return rc == CLI_HELP_SHOWN ? 0 : 2;
+}
 
 /* getopt_long's arguments for c: lo gets a row per long name and a zero row (at most
  * nopts + 1), optstring "+:" or ":" and the short letters (at most 2 * nopts + 3

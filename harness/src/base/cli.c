@@ -222,6 +222,10 @@ int cli_parse(const struct cli_cmd *c, int argc, char **argv, void *args, char *
 		else
 			rc = store(o, (char *)args + o->off, optarg);
 	}
+	if (!rc && !maxpos && optind < argc) {
+		pvb_err("unexpected argument '%s'", av[optind]);
+		rc = -EINVAL;
+	}
 	for (int i = optind; !rc && i < argc; i++, n++)
 		if ((size_t)n < maxpos)
 			pos[n] = av[i];

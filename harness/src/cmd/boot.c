@@ -315,9 +315,6 @@ const struct cli_cmd boot_cli = {
 
 static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
-	char *pos[1];
-	int n;
-
 	memset(o, 0, sizeof(*o));
 	host_opts_default(&o->host);
 	o->guest = (struct guest_cfg){ .name = "pvbench-domU1", .memory_mib = 512, .vcpus = 2,
@@ -325,12 +322,7 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 				       .ready_timeout_s = 180 };
 	o->repeat = 1;
 	o->shutdown_timeout_s = 120;
-	n = cli_parse(&boot_cli, argc, argv, o, pos, ARRAY_SIZE(pos));
-	if (n > 0) {
-		pvb_err("unexpected argument '%s'", pos[0]);
-		return -EINVAL;
-	}
-	return n;
+	return cli_parse(&boot_cli, argc, argv, o, NULL, 0);
 }
 
 int cmd_boot(int argc, char **argv)
@@ -344,7 +336,7 @@ int cmd_boot(int argc, char **argv)
 	int failed = 0, rc = parse_opts(argc, argv, &o);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? 0 : 2;
+		return cli_status(rc);
 	if (run_dir_prepare(o.output, "boot", o.outdir, sizeof(o.outdir)) ||
 	    host_prepare(&o.host, &env))
 		return 2;

@@ -165,7 +165,7 @@ int cmd_compare(int argc, char **argv)
 
 	a.npos = cli_parse(&compare_cli, argc, argv, &a, a.pos, ARRAY_SIZE(a.pos));
 	if (a.npos < 0)
-		return a.npos == CLI_HELP_SHOWN ? 0 : 2;
+		return cli_status(a.npos);
 	if (compare_check_args(&a))
 		return 2;
 	a.o.gate_all = !strcmp(a.gate, "all");

@@ -50,15 +50,10 @@ int cmd_conform(int argc, char **argv)
 {
 	struct conform_opts o = CONFORM_OPTS_DEFAULT;
 	bool passed;
-	char *pos[1];
-	int n = cli_parse(&conform_cli, argc, argv, &o, pos, ARRAY_SIZE(pos));
+	int rc = cli_parse(&conform_cli, argc, argv, &o, NULL, 0);
 
-	if (n < 0)
-		return n == CLI_HELP_SHOWN ? 0 : 2;
-	if (n > 0) {
-		pvb_err("unexpected argument '%s'", pos[0]);
-		return 2;
-	}
+	if (rc < 0)
+		return cli_status(rc);
 	if (conform_run_suite(&o, &passed))
 		return 2;
 	return pvb_interrupted ? 130 : passed ? 0 : 1;

@@ -51,16 +51,12 @@ static void print_summary(const struct image_set *is)
 int cmd_images(int argc, char **argv)
 {
 	struct images_args a = { 0 };
-	char dir[PATH_MAX], err[512], *pos[1];
+	char dir[PATH_MAX], err[512];
 	struct image_set is;
-	int rc = cli_parse(&images_cli, argc, argv, &a, pos, ARRAY_SIZE(pos));
+	int rc = cli_parse(&images_cli, argc, argv, &a, NULL, 0);
 
 	if (rc < 0)
-		return rc == CLI_HELP_SHOWN ? 0 : 2;
-	if (rc > 0) {
-		pvb_err("unexpected argument '%s'", pos[0]);
-		return 2;
-	}
+		return cli_status(rc);
 	if (a.dir)
 		snprintf(dir, sizeof(dir), "%s", a.dir);
 	else

@@ -423,15 +423,10 @@ const struct cli_cmd list_cli = {
 
 static int parse_args(int argc, char **argv, struct list_opts *o)
 {
-	char *pos[1];
-	int n = cli_parse(&list_cli, argc, argv, o, pos, ARRAY_SIZE(pos));
+	int rc = cli_parse(&list_cli, argc, argv, o, NULL, 0);
 
-	if (n > 0) {
-		pvb_err("unexpected argument '%s'", pos[0]);
-		return -EINVAL;
-	}
-	if (n < 0)
-		return n;
+	if (rc < 0)
+		return rc;
 	o->md = !strcmp(o->format, "md");
 	if (!o->scenarios && !o->workloads && !o->keys)
 		o->scenarios = o->workloads = true;
@@ -444,7 +439,7 @@ int cmd_list(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? 0 : 2;
+		return cli_status(rc);
 	if (o.keys && o.md) {
 		readme(stdout, o.dir);
 		return fflush(stdout) ? 1 : 0;

@@ -81,7 +81,7 @@ int cmd_report(int argc, char **argv)
 	int rc, n = report_parse(argc, argv, &a);
 
 	if (n < 0)
-		return n == CLI_HELP_SHOWN ? 0 : 2;
+		return cli_status(n);
 	r.outdir = a.out;
 	r.opts = a.o;
 	r.argv0_line = join_args(argc, argv);

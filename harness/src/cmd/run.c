@@ -150,7 +150,7 @@ int cmd_run(int argc, char **argv)
 	int rc = parse_opts(argc, argv, &o);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? 0 : 2;
+		return cli_status(rc);
 	if (run_scenario(&o, argc, argv, &out))
 		return 2;
 	printf("%s: %zu steps, %d not OK; wall %.0f s, measuring %.0f s (efficiency %.0f%%); "
