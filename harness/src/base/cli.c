@@ -338,7 +338,6 @@ static int opt_left(const struct cli_opt *o, bool shorts, char *buf, size_t len)
 static const char *opt_text(const struct cli_opt *o, char *buf, size_t len)
 {
 	const char *d = o->def;
-
 	size_t n = (size_t)snprintf(buf, len, "%s%s", o->help ? o->help : "",
 				    !d ? "" : strchr(d, ' ') ? " (default:" : " (default");
 
