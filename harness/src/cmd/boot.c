@@ -3,6 +3,7 @@
 #include "pvbench/commands.h"
 #include "pvbench/guest.h"
 #include "pvbench/host.h"
+#include "pvbench/status.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -124,7 +125,7 @@ static int run_checks(struct machine *m, const struct guest *g, struct check_res
 
 struct boot_result {
 	char dir[PATH_MAX];
-	const char *status; /* OK, FAIL, TIMEOUT, CRASH, INTERRUPTED */
+	enum pvb_status status; /* OK, FAIL, TIMEOUT, CRASH, INTERRUPTED (status.h) */
 	char failed[256];
 	struct timeline tl;
 	struct check_result checks[ARRAY_SIZE(checks) + 1];
@@ -176,10 +177,10 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 	int rc;
 
 	ho.dir = br->dir;
-	br->status = "OK";
+	br->status = PVB_OK;
 	rc = host_boot(&m, &ho, env);
 	if (rc) {
-		br->status = host_status_name(rc);
+		br->status = pvb_status_from_errno(rc);
 		snprintf(br->failed, sizeof(br->failed), "dom0 boot");
 		br->tl = m.tl;
 		return;
@@ -191,14 +192,14 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 	timeline_mark(&m.tl, TL_DOMU_READY, g.t_ready);
 	br->domid = g.domid;
 	if (rc) {
-		br->status = host_status_name(rc == -EIO ? -EPROTO : rc);
+		br->status = pvb_status_from_errno(rc == -EIO ? -EPROTO : rc);
 		snprintf(br->failed, sizeof(br->failed), "domU creation");
 	} else {
 		phase(&m, "domU ready; running health checks");
 		br->nchecks = run_checks(&m, &g, br->checks);
 		for (int i = 0; i < br->nchecks; i++)
 			if (!br->checks[i].ok && !br->failed[0]) {
-				br->status = "FAIL";
+				br->status = PVB_FAIL;
 				snprintf(br->failed, sizeof(br->failed), "%s", br->checks[i].name);
 			}
 	}
@@ -206,7 +207,7 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 	save_logs(&m, &g, br->dir);
 	phase(&m, "destroying the domU");
 	if (!rc && guest_destroy(&m, &g) && !br->failed[0]) {
-		br->status = "FAIL";
+		br->status = PVB_FAIL;
 		snprintf(br->failed, sizeof(br->failed), "xl destroy");
 	}
 	phase(&m, "powering off");
@@ -215,10 +216,10 @@ static void boot_once(const struct boot_opts *o, struct host_env *env, struct bo
 	} else if (host_poweroff(&m, o->shutdown_timeout_s) == 0) {
 		timeline_mark(&m.tl, TL_SHUTDOWN_DONE, machine_time(&m));
 	} else if (!br->failed[0]) {
-		br->status = "TIMEOUT";
+		br->status = PVB_TIMEOUT;
 		snprintf(br->failed, sizeof(br->failed), "power-off");
 	}
-	if (strcmp(br->status, "OK"))
+	if (br->status != PVB_OK)
 		fprintf(stderr, "--- last 40 console lines (%s/xen-serial.log) ---\n%s---\n",
 			br->dir, machine_console_tail(&m, 40));
 	br->tl = m.tl;
@@ -232,7 +233,7 @@ static json_t *boot_json(const struct boot_result *br)
 	json_t *o = json_object(), *cs = json_array();
 
 	json_object_set_new(o, "dir", json_string(br->dir));
-	json_object_set_new(o, "status", json_string(br->status));
+	json_object_set_new(o, "status", json_string(pvb_status_name(br->status)));
 	json_object_set_new(o, "failed_check", br->failed[0] ? json_string(br->failed)
 							     : json_null());
 	json_object_set_new(o, "domid", json_integer(br->domid));
@@ -247,7 +248,7 @@ static json_t *boot_json(const struct boot_result *br)
 
 static void print_boot(const struct boot_result *br)
 {
-	printf("boot %s: %s%s%s\n", br->dir, br->status, br->failed[0] ? " - failed: " : "",
+	printf("boot %s: %s%s%s\n", br->dir, pvb_status_name(br->status), br->failed[0] ? " - failed: " : "",
 	       br->failed);
 	for (int i = 0; i < br->nchecks; i++)
 		printf("  [%s] %s%s%s\n", br->checks[i].ok ? " ok " : "FAIL", br->checks[i].name,
@@ -351,7 +352,7 @@ int cmd_boot(int argc, char **argv)
 			snprintf(br[i].dir, sizeof(br[i].dir), "%s", o.outdir);
 		boot_once(&o, &env, &br[i]);
 		tls[i] = br[i].tl;
-		failed += strcmp(br[i].status, "OK") != 0;
+		failed += br[i].status != PVB_OK;
 		json_array_append_new(arr, boot_json(&br[i]));
 		if (!o.json)
 			print_boot(&br[i]);
