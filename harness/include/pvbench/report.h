@@ -136,11 +136,12 @@ void cli_help(FILE *f, const struct cli_opt *opts, size_t nopts);
 	{ "--metrics", CLI_STR, &(o).metrics, 0, 0, "GLOB",                                        \
 	  "only metrics whose names match the shell pattern GLOB" }
 
-/* ---- `pvbench report` (report.c, report_sections.c, report_chart.c) ---- */
+/* ---- `pvbench report` (report.c, report_sections.c, report_chart*.c) ---- */
 struct report_chart {
 	char name[96]; /* file base name under DIR/charts */
 	char caption[512];
-	int kind; /* enum chart_kind in report_chart.c */
+	int kind;	   /* its family: enum chart_kind in report_chart.c */
+	const char *group; /* the family's heading in the report, or NULL (static) */
 };
 
 struct report {

@@ -14,10 +14,6 @@
 #define CONSOLE_BYTES 65536
 #define MAX_COMMANDS 16
 
-/* Indexed by enum chart_kind (report_chart.c). */
-static const char *const chart_group[] = {"Per metric", "Latency percentiles", "Boot timeline",
-					  "Sweeps", "Throughput over time"};
-
 static void heading_run(struct doc *d, const struct report *r, size_t i, const char *what)
 {
 	char t[300];
@@ -203,8 +199,8 @@ static void sec_charts(struct doc *d, const struct report *r)
 	for (size_t i = 0; i < r->ncharts; i++) {
 		const struct report_chart *c = &r->charts[i];
 
-		if (c->kind != kind && c->kind >= 0 && c->kind < (int)ARRAY_SIZE(chart_group))
-			d->ops->heading(d, 3, chart_group[c->kind]);
+		if (c->kind != kind && c->group)
+			d->ops->heading(d, 3, c->group);
 		kind = c->kind;
 		d->ops->chart(d, c->name, c->caption);
 	}
