@@ -10,7 +10,7 @@ DEPFLAGS := -MMD -MP
 LDLIBS  := -ljansson -linih -lgsl -lgslcblas -lm
 B       := build
 
-HOST_SRC  := $(wildcard harness/src/*/*.c) $(wildcard workloads/*/*.c) $(wildcard drivers/*/*.c)
+HOST_SRC  := $(wildcard harness/src/*/*.c) $(wildcard workloads/*.c) $(wildcard workloads/*/*.c) $(wildcard drivers/*/*.c)
 HOST_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(HOST_SRC))
 LIB_OBJ   := $(filter-out $(B)/obj/harness/src/cmd/main.o,$(HOST_OBJ))
 TESTS     := $(patsubst harness/tests/%.c,$(B)/tests/%,$(wildcard harness/tests/check_*.c))

@@ -33,8 +33,8 @@ static void exercise(const struct scenario *sc)
 			variant_cmdline(sc, v, d, &out);
 		variant_xl_config(v, &out);
 		variant_scope_key(sc, v, SCOPE_GUEST, &out);
-		fio_build_cmdline(sc, v, i & 1, &out);
-		iperf3_build_cmdline(sc, v, i & 1, "10.0.0.2", &out);
+		fio_build_cmdline(SCENARIO_VALUES(sc, v), i & 1, &out);
+		iperf3_build_cmdline(SCENARIO_VALUES(sc, v), i & 1, "10.0.0.2", &out);
 		for (size_t j = 0; j < v->n_ex; j++) {
 			struct evidence_probe ep;
 

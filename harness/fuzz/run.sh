@@ -1,10 +1,10 @@
 #!/bin/bash
 # harness/fuzz/run.sh: builds the libFuzzer targets with clang (ASan + UBSan) and
 # fuzzes one for SECONDS (default 600). Targets: scenario (default: the scenario
-# parser, seeded from scenarios/ and harness/tests/data/scenarios/), fio_json
-# (fio's JSON parser, seeded from harness/tests/data/fio/), iperf3_json (iperf3's,
-# seeded from harness/tests/data/iperf3/) and httperf (the httperf sweep transcript
-# parser, seeded from harness/tests/data/httperf/).
+# parser, seeded from scenarios/ and harness/tests/data/scenarios/), or the name of
+# any registered workload (workloads/registry.c; `pvbench list`): its output parser
+# (fuzz_parse.c), seeded from harness/tests/data/<name>/. fio_json and iperf3_json
+# are the older names of fio and iperf3.
 # Usage: harness/fuzz/run.sh [SECONDS] [TARGET]   (from the repository root)
 # Output in build/fuzz/: the binaries, corpus-TARGET/, crashes-TARGET/, TARGET.log.
 # Exit status: 0 no finding, 1 a crash/leak/timeout was found (see the log).
@@ -15,7 +15,8 @@ target=${2:-scenario}
 out=build/fuzz
 cc=${CLANG:-clang}
 src="harness/src/scenario/scenario.c harness/src/scenario/scenario_check.c harness/src/scenario/scenario_keys.c
-	harness/src/scenario/plan.c harness/src/base/util.c harness/src/base/toolout.c $(echo workloads/*/*.c)"
+	harness/src/scenario/scenario_rules.c harness/src/scenario/plan.c harness/src/base/util.c
+	harness/src/base/toolout.c harness/src/base/status.c $(echo workloads/*.c workloads/*/*.c)"
 flags="-g -O1 -std=gnu11 -Iharness/include -fno-omit-frame-pointer"
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 libs="-linih -ljansson -lm"
@@ -32,27 +33,21 @@ scenario)
 	bin=$out/fuzz_scenario
 	extra=(-dict="$out/scenario.dict" -max_len=4096)
 	;;
-fio_json)
-	$cc $flags $san -o "$out/fuzz_fio_json" harness/fuzz/fuzz_fio_json.c $src $libs
-	cp harness/tests/data/fio/*.json "$out/corpus-$target/"
-	bin=$out/fuzz_fio_json
-	extra=(-max_len=65536)
-	;;
-iperf3_json)
-	$cc $flags $san -o "$out/fuzz_iperf3_json" harness/fuzz/fuzz_iperf3_json.c $src $libs
-	cp harness/tests/data/iperf3/*.json "$out/corpus-$target/"
-	bin=$out/fuzz_iperf3_json
-	extra=(-max_len=65536)
-	;;
-httperf)
-	$cc $flags $san -o "$out/fuzz_httperf" harness/fuzz/fuzz_httperf.c $src $libs
-	cp harness/tests/data/httperf/*.transcript "$out/corpus-$target/"
-	bin=$out/fuzz_httperf
-	extra=(-max_len=16384)
-	;;
 *)
-	echo "error: unknown target '$target' (scenario, fio_json, iperf3_json, httperf)" >&2
-	exit 2
+	case $target in fio_json | iperf3_json) target=${target%_json} ;; esac
+	# a registered workload: a row of workloads/registry.c names it
+	if ! grep -qE "^#define WORKLOADS\(X\).*X\($target\)" workloads/registry.c; then
+		echo "error: unknown target '$target' (scenario, or a workload:" \
+			"$(sed -nE 's/^#define WORKLOADS\(X\) //p' workloads/registry.c |
+				sed -E 's/X\(([a-z0-9_]+)\)/\1/g'))" >&2
+		exit 2
+	fi
+	mkdir -p "$out/corpus-$target" "$out/crashes-$target"
+	$cc $flags $san -DFUZZ_WORKLOAD="\"$target\"" -o "$out/fuzz_$target" \
+		harness/fuzz/fuzz_parse.c $src $libs
+	find "harness/tests/data/$target" -type f -size -64k -exec cp {} "$out/corpus-$target/" \;
+	bin=$out/fuzz_$target
+	extra=(-max_len=65536)
 	;;
 esac
 

@@ -269,8 +269,7 @@ static void serve_is(const char *variant, const char *want)
 {
 	struct sbuf out = { 0 };
 
-	ck_assert_int_eq(evtchn_build_serve_cmdline(
-				 &sc, variant ? scenario_find_variant(&sc, variant) : NULL, false, &out),
+	ck_assert_int_eq(evtchn_build_serve_cmdline(SCENARIO_VALUES(&sc, variant ? scenario_find_variant(&sc, variant) : NULL), false, &out),
 			 0);
 	ck_assert_str_eq(out.buf, want);
 	sb_free(&out);
@@ -280,8 +279,7 @@ static void ping_is(const char *variant, bool quick, long domid, const char *wan
 {
 	struct sbuf out = { 0 };
 
-	ck_assert_int_eq(evtchn_build_ping_cmdline(
-				 &sc, variant ? scenario_find_variant(&sc, variant) : NULL, quick,
+	ck_assert_int_eq(evtchn_build_ping_cmdline(SCENARIO_VALUES(&sc, variant ? scenario_find_variant(&sc, variant) : NULL), quick,
 				 domid, &out),
 			 0);
 	ck_assert_str_eq(out.buf, want);
@@ -320,7 +318,7 @@ START_TEST(test_cmdline_defaults)
 	serve_is(NULL, "pvbench-evtchn serve --pairs 1 --timeout 300");
 	ping_is(NULL, false, 1, "pvbench-evtchn ping --domid 1 --pairs 1 --round-trips 10000 --warmup 1000");
 	ping_is(NULL, true, 1, "pvbench-evtchn ping --domid 1 --pairs 1 --round-trips 1000 --warmup 100");
-	ck_assert_int_eq(evtchn_build_serve_cmdline(&sc, NULL, true, &out), 0);
+	ck_assert_int_eq(evtchn_build_serve_cmdline(SCENARIO_VALUES(&sc, NULL), true, &out), 0);
 	ck_assert_str_eq(out.buf, "pvbench-evtchn serve --pairs 1 --timeout 300");
 	sb_free(&out);
 	scenario_free(&sc);
@@ -338,7 +336,7 @@ START_TEST(test_cmdline_errors)
 
 	load("[scenario]\nname = t\nworkload = evtchn\n");
 	for (size_t i = 0; i < ARRAY_SIZE(bad_domids); i++)
-		ck_assert_int_eq(evtchn_build_ping_cmdline(&sc, NULL, false, bad_domids[i], &out),
+		ck_assert_int_eq(evtchn_build_ping_cmdline(SCENARIO_VALUES(&sc, NULL), false, bad_domids[i], &out),
 				 -EINVAL);
 	ck_assert_ptr_null(out.buf);
 	scenario_free(&sc);

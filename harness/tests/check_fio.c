@@ -291,7 +291,7 @@ static void cmdline_is(const char *file, const char *variant, bool quick, const 
 	struct sbuf out = { 0 };
 
 	test_load_scenario(file, &sc);
-	ck_assert_int_eq(fio_build_cmdline(&sc, variant ? scenario_find_variant(&sc, variant) : NULL,
+	ck_assert_int_eq(fio_build_cmdline(SCENARIO_VALUES(&sc, variant ? scenario_find_variant(&sc, variant) : NULL),
 					   quick, &out),
 			 0);
 	ck_assert_str_eq(out.buf, want);
@@ -336,7 +336,7 @@ START_TEST(test_cmdline_fio_accepts)
 	test_load_scenario(path, &sc);
 	for (size_t v = 0; v < sc.n_variants; v++) {
 		sb_reset(&out);
-		ck_assert_int_eq(fio_build_cmdline(&sc, &sc.variants[v], v & 1, &out), 0);
+		ck_assert_int_eq(fio_build_cmdline(SCENARIO_VALUES(&sc, &sc.variants[v]), v & 1, &out), 0);
 		sb_puts(&out, " --parse-only >/dev/null 2>&1");
 		ck_assert_msg(system(out.buf) == 0, "fio rejects: %s", out.buf);
 	}

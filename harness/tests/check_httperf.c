@@ -740,7 +740,7 @@ START_TEST(test_cmdline_recorded)
 		v = scenario_find_variant(&sc, f[1]);
 		ck_assert_ptr_nonnull(v);
 		sb_reset(&out);
-		ck_assert_int_eq(httperf_build_cmdline(&sc, v, !strcmp(f[2], "1"), f[3], &out), 0);
+		ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, v), !strcmp(f[2], "1"), f[3], &out), 0);
 		ck_assert_str_eq(out.buf, f[4]);
 		n++;
 	}
@@ -756,14 +756,14 @@ START_TEST(test_cmdline_defaults)
 	struct sbuf out = { 0 }, ini = { 0 };
 
 	load(base);
-	ck_assert_int_eq(httperf_build_cmdline(&sc, NULL, false, "10.0.0.2", &out), 0);
+	ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, "10.0.0.2", &out), 0);
 	ck_assert_str_eq(out.buf,
 			 "for r in 20 40 80 160; do echo \"pvbench-httperf rate=$r\"; httperf --hog "
 			 "--server 10.0.0.2 --port 80 --uri /16k.bin --rate $r --num-conns $((r*10)) "
 			 "--num-calls 1 --timeout 5 2>&1; echo \"pvbench-httperf exit=$?\"; done");
 	/* --quick: quick_runtime (3s) is shorter than rate_duration (10s) */
 	sb_reset(&out);
-	ck_assert_int_eq(httperf_build_cmdline(&sc, NULL, true, "10.0.0.2", &out), 0);
+	ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, NULL), true, "10.0.0.2", &out), 0);
 	ck_assert_ptr_nonnull(strstr(out.buf, " --num-conns $((r*3)) "));
 	/* quick_runtime rounded up; never longer than rate_duration; client_timeout %g */
 	sb_printf(&ini, "%squick_runtime = 1500ms\n[workload]\nclient_timeout = 500ms\n"
@@ -771,7 +771,7 @@ START_TEST(test_cmdline_defaults)
 		  base);
 	load(ini.buf);
 	sb_reset(&out);
-	ck_assert_int_eq(httperf_build_cmdline(&sc, NULL, true, "fe80::1", &out), 0);
+	ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, NULL), true, "fe80::1", &out), 0);
 	ck_assert_str_eq(out.buf,
 			 "for r in 7; do echo \"pvbench-httperf rate=$r\"; httperf --hog --server "
 			 "fe80::1 --port 8080 --uri /1k.bin --rate $r --num-conns $((r*2)) "
@@ -782,7 +782,7 @@ START_TEST(test_cmdline_defaults)
 		  base);
 	load(ini.buf);
 	sb_reset(&out);
-	ck_assert_int_eq(httperf_build_cmdline(&sc, NULL, true, "domu1", &out), 0);
+	ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, NULL), true, "domu1", &out), 0);
 	ck_assert_ptr_nonnull(strstr(out.buf, " --num-conns $((r*4)) "));
 	ck_assert_ptr_nonnull(strstr(out.buf, " --timeout 1.234 "));
 	sb_free(&out);
@@ -818,8 +818,8 @@ START_TEST(test_rates)
 		sb_reset(&out);
 		if (!cases[i].msg) {
 			load(ini.buf);
-			ck_assert_int_eq(httperf_rates(&sc, NULL, rates, &n, &e), 0);
-			ck_assert_int_eq(httperf_build_cmdline(&sc, NULL, false, "h", &out), 0);
+			ck_assert_int_eq(httperf_rates(SCENARIO_VALUES(&sc, NULL), rates, &n, &e), 0);
+			ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, "h", &out), 0);
 			continue;
 		}
 		/* the loader refuses them (rule_httperf_sweep calls httperf_rates) */
@@ -828,7 +828,7 @@ START_TEST(test_rates)
 		ck_assert_msg(strstr(e.buf, cases[i].msg), "%s: got '%s'", cases[i].rates, e.buf);
 	}
 	load("[scenario]\nname = t\nworkload = httperf\n[workload]\nrates = 20, 40,80 ,  160\n");
-	ck_assert_int_eq(httperf_rates(&sc, NULL, rates, &n, NULL), 0);
+	ck_assert_int_eq(httperf_rates(SCENARIO_VALUES(&sc, NULL), rates, &n, NULL), 0);
 	ck_assert_uint_eq(n, 4);
 	ck_assert_int_eq(rates[0], 20);
 	ck_assert_int_eq(rates[2], 80);
@@ -839,7 +839,7 @@ START_TEST(test_rates)
 	for (int r = 2; r <= HTTPERF_RATES_MAX; r++)
 		sb_printf(&ini, ", %d", r);
 	load(ini.buf);
-	ck_assert_int_eq(httperf_rates(&sc, NULL, rates, &n, NULL), 0);
+	ck_assert_int_eq(httperf_rates(SCENARIO_VALUES(&sc, NULL), rates, &n, NULL), 0);
 	ck_assert_uint_eq(n, HTTPERF_RATES_MAX);
 	sb_puts(&ini, ", 99\n");
 	scenario_free(&sc);
@@ -871,11 +871,11 @@ START_TEST(test_cmdline_errors)
 
 	load("[scenario]\nname = t\nworkload = httperf\n");
 	for (size_t i = 0; i < ARRAY_SIZE(bad_ips); i++)
-		ck_assert_int_eq(httperf_build_cmdline(&sc, NULL, false, bad_ips[i], &out), -EINVAL);
-	ck_assert_int_eq(httperf_build_cmdline(&sc, NULL, false, NULL, &out), -EINVAL);
+		ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, bad_ips[i], &out), -EINVAL);
+	ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, NULL, &out), -EINVAL);
 	ck_assert_ptr_null(out.buf);
 	/* an unloaded scenario: the defaults come from the table, so it builds */
-	ck_assert_int_eq(httperf_build_cmdline(&empty, NULL, false, "h", &out), 0);
+	ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&empty, NULL), false, "h", &out), 0);
 	sb_free(&out);
 }
 END_TEST
@@ -930,7 +930,7 @@ START_TEST(test_cmdline_httperf_runs)
 		return;
 	load("[scenario]\nname = t\nworkload = httperf\n[workload]\nrates = 5, 10\n"
 	     "rate_duration = 1s\nport = 1\nfile = 1k\nnum_calls = 2\nclient_timeout = 1s\n");
-	ck_assert_int_eq(httperf_build_cmdline(&sc, NULL, false, "127.0.0.1", &cmd), 0);
+	ck_assert_int_eq(httperf_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, "127.0.0.1", &cmd), 0);
 	p = popen(cmd.buf, "r");
 	ck_assert_ptr_nonnull(p);
 	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)

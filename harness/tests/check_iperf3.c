@@ -539,8 +539,8 @@ static void cmdline_is(const char *file, const char *variant, bool quick, const 
 	struct sbuf out = { 0 };
 
 	test_load_scenario(file, &sc);
-	ck_assert_int_eq(iperf3_build_cmdline(&sc, variant ? scenario_find_variant(&sc, variant)
-							   : NULL,
+	ck_assert_int_eq(iperf3_build_cmdline(SCENARIO_VALUES(&sc, variant ? scenario_find_variant(&sc, variant)
+							   : NULL),
 					      quick, "10.0.0.2", &out),
 			 0);
 	ck_assert_str_eq(out.buf, want);
@@ -602,13 +602,13 @@ START_TEST(test_cmdline_errors)
 
 	ck_assert_int_eq(scenario_load_text("t.ini", ini, strlen(ini), &sc, NULL), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(bad_ips); i++)
-		ck_assert_int_eq(iperf3_build_cmdline(&sc, NULL, false, bad_ips[i], &out), -EINVAL);
-	ck_assert_int_eq(iperf3_build_cmdline(&sc, NULL, false, NULL, &out), -EINVAL);
+		ck_assert_int_eq(iperf3_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, bad_ips[i], &out), -EINVAL);
+	ck_assert_int_eq(iperf3_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, NULL, &out), -EINVAL);
 	ck_assert_ptr_null(out.buf);
-	ck_assert_int_eq(iperf3_build_cmdline(&sc, NULL, false, "fe80::1", &out), 0);
+	ck_assert_int_eq(iperf3_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, "fe80::1", &out), 0);
 	ck_assert_str_eq(out.buf, "iperf3 -c fe80::1 -J -t 10 -O 1 -P 1");
 	sb_reset(&out);
-	ck_assert_int_eq(iperf3_build_cmdline(&sc, NULL, false, "domu1.local", &out), 0);
+	ck_assert_int_eq(iperf3_build_cmdline(SCENARIO_VALUES(&sc, NULL), false, "domu1.local", &out), 0);
 	scenario_free(&sc);
 	sb_free(&out);
 }
@@ -662,7 +662,7 @@ START_TEST(test_cmdline_iperf3_accepts)
 	test_load_scenario(SCEN "good/iperf3.ini", &sc);
 	for (size_t v = 0; v < 2 * sc.n_variants; v++) {
 		sb_reset(&cmd);
-		ck_assert_int_eq(iperf3_build_cmdline(&sc, &sc.variants[v / 2], v & 1, "127.0.0.1",
+		ck_assert_int_eq(iperf3_build_cmdline(SCENARIO_VALUES(&sc, &sc.variants[v / 2]), v & 1, "127.0.0.1",
 						      &cmd),
 				 0);
 		sb_puts(&cmd, " -p 1 2>/dev/null");

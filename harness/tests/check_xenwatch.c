@@ -430,7 +430,7 @@ static void cmd_is(const char *variant, bool quick, const char *want)
 	struct sbuf out = {0};
 
 	ck_assert_int_eq(
-	    xenwatch_build_cmdline(&sc, variant ? scenario_find_variant(&sc, variant) : NULL, quick,
+	    xenwatch_build_cmdline(SCENARIO_VALUES(&sc, variant ? scenario_find_variant(&sc, variant) : NULL), quick,
 				   &out),
 	    0);
 	ck_assert_str_eq(out.buf, want);
@@ -529,8 +529,8 @@ START_TEST(test_keys)
 			: NULL,
 		    xenwatch_keys[i].workload);
 	}
-	for (size_t i = 0; scenario_workload_at(i); i++)
-		found |= !strcmp(scenario_workload_at(i), "xenwatch");
+	for (size_t i = 0; workload_at(i); i++)
+		found |= !strcmp(workload_at(i)->name, "xenwatch");
 	ck_assert(found);
 }
 END_TEST

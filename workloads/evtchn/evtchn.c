@@ -43,20 +43,20 @@ const size_t evtchn_n_metrics = ARRAY_SIZE(evtchn_metrics);
 
 /* ---- command lines ---- */
 
-int evtchn_build_serve_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int evtchn_build_serve_cmdline(const struct wl_values *vals, bool quick,
 			       struct sbuf *out)
 {
 	long pairs, timeout_ms;
 
 	(void)quick;
-	if (scenario_need_long(sc, v, "workload", "pairs", &pairs) ||
-	    scenario_need_long(sc, v, "scenario", "timeout", &timeout_ms) || timeout_ms < 1)
+	if (wl_get_long(vals, "workload", "pairs", &pairs) ||
+	    wl_get_long(vals, "scenario", "timeout", &timeout_ms) || timeout_ms < 1)
 		return -EINVAL;
 	return sb_printf(out, "pvbench-evtchn serve --pairs %ld --timeout %ld", pairs,
 			 (timeout_ms + 999) / 1000);
 }
 
-int evtchn_build_ping_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int evtchn_build_ping_cmdline(const struct wl_values *vals, bool quick,
 			      long domid, struct sbuf *out)
 {
 	long pairs, n, warm, cpu;
@@ -64,9 +64,9 @@ int evtchn_build_ping_cmdline(const struct scenario *sc, const struct variant *v
 
 	if (domid < 1 || domid > 32751) /* DOMID_FIRST_RESERVED is 0x7ff0 */
 		return -EINVAL;
-	if (scenario_need_long(sc, v, "workload", "pairs", &pairs) ||
-	    scenario_need_long(sc, v, "workload", "round_trips", &n) ||
-	    scenario_need_long(sc, v, "workload", "warmup", &warm))
+	if (wl_get_long(vals, "workload", "pairs", &pairs) ||
+	    wl_get_long(vals, "workload", "round_trips", &n) ||
+	    wl_get_long(vals, "workload", "warmup", &warm))
 		return -EINVAL;
 	if (quick) {
 		n = n < EVTCHN_QUICK_ROUND_TRIPS ? n : EVTCHN_QUICK_ROUND_TRIPS;
@@ -74,8 +74,8 @@ int evtchn_build_ping_cmdline(const struct scenario *sc, const struct variant *v
 	}
 	rc = sb_printf(out, "pvbench-evtchn ping --domid %ld --pairs %ld --round-trips %ld --warmup %ld",
 		       domid, pairs, n, warm);
-	if (!rc && variant_get(sc, v, "workload", "cpu")) {
-		if (scenario_need_long(sc, v, "workload", "cpu", &cpu))
+	if (!rc && wl_get(vals, "workload", "cpu")) {
+		if (wl_get_long(vals, "workload", "cpu", &cpu))
 			return -EINVAL;
 		rc = sb_printf(out, " --cpu %ld", cpu);
 	}

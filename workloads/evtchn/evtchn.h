@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include "pvbench/metrics.h"
-#include "pvbench/scenario.h"
+#include "pvbench/workload.h"
 #include "pvbench/util.h"
 #include "rtt_stats.h" /* evtchn_percentile(), shared with the guest program */
 
@@ -30,15 +30,18 @@
 /* Metrics evtchn_parse_json() produces, in this order: rtt_min_ns, rtt_p50_ns,
  * rtt_p90_ns, rtt_p99_ns, rtt_p99_9_ns, rtt_max_ns, rtt_mean_ns (lower is better),
  * round_trips_per_s (higher is better). */
+/* Its [workload] keys (keys.h rows) and metrics (the registry row: evtchn_run.c). */
+extern const struct scenario_key evtchn_keys[];
+extern const size_t evtchn_n_keys;
 extern const struct metric_meta evtchn_metrics[];
 extern const size_t evtchn_n_metrics;
 
 /* Appends the domU side's command line for variant v (NULL: the scenario's own
  * values): "pvbench-evtchn serve --pairs K --timeout S", S = scenario.timeout rounded
  * up to whole seconds (the server gives up then if dom0 never says it is done).
- * 0, -EINVAL (a required key is unset: sc was not loaded) or -ENOMEM. quick is
+ * 0, -EINVAL (a required key is unset: the scenario was not loaded) or -ENOMEM. quick is
  * accepted for symmetry and changes nothing. */
-int evtchn_build_serve_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int evtchn_build_serve_cmdline(const struct wl_values *vals, bool quick,
 			       struct sbuf *out);
 
 /* Appends dom0's side for the server in domain domid:
@@ -47,7 +50,7 @@ int evtchn_build_serve_cmdline(const struct scenario *sc, const struct variant *
  * quick: at most EVTCHN_QUICK_ROUND_TRIPS and EVTCHN_QUICK_WARMUP of them. Words are
  * separated by one space and contain only [a-z0-9-]. 0, -EINVAL (domid not 1..32751,
  * or a required key unset) or -ENOMEM. */
-int evtchn_build_ping_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int evtchn_build_ping_cmdline(const struct wl_values *vals, bool quick,
 			      long domid, struct sbuf *out);
 
 /* Parses the JSON document `pvbench-evtchn ping` prints (untrusted: the timings

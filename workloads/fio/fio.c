@@ -80,35 +80,38 @@ static int add_time(struct sbuf *out, const char *opt, long ms)
 	return sb_printf(out, " --%s=%lds", opt, ms / 1000);
 }
 
-static int add_option(const struct scenario *sc, const struct variant *v, size_t i, bool quick,
-		      struct sbuf *out)
+static int add_option(const struct wl_values *vals, size_t i, bool quick, struct sbuf *out)
 {
-	const char *val = variant_get(sc, v, "workload", options[i].key);
+	const char *sec = "workload", *key = options[i].key, *val;
 	long n;
 
-	if (quick && !strcmp(options[i].key, "runtime"))
-		val = variant_get(sc, v, "scenario", "quick_runtime");
-	if (quick && !strcmp(options[i].key, "ramp_time"))
-		val = "0";
+	if (quick && !strcmp(key, "ramp_time"))
+		return add_time(out, options[i].opt, 0);
+	if (quick && !strcmp(key, "runtime")) {
+		sec = "scenario";
+		key = "quick_runtime";
+	}
+	val = wl_get(vals, sec, key);
 	if (!val)
 		return options[i].optional ? 0 : -EINVAL;
 	if (options[i].conv == CONV_RAW)
 		return sb_printf(out, " --%s=%s", options[i].opt, val);
-	if (scenario_parse_long(options[i].conv == CONV_BOOL ? ST_BOOL : ST_DURATION, val, &n))
+	/* the key's own type: direct is a bool, runtime and quick_runtime durations */
+	if (wl_get_long(vals, sec, key, &n))
 		return -EINVAL;
 	if (options[i].conv == CONV_BOOL)
 		return sb_printf(out, " --%s=%ld", options[i].opt, n);
 	return add_time(out, options[i].opt, n);
 }
 
-int fio_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int fio_build_cmdline(const struct wl_values *vals, bool quick,
 		      struct sbuf *out)
 {
 	int rc = sb_puts(out, "fio --name=pvbench --filename=" FIO_DEVICE
 			      " --output-format=json --eta=never --group_reporting --time_based");
 
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(options); i++)
-		rc = add_option(sc, v, i, quick, out);
+		rc = add_option(vals, i, quick, out);
 	return rc;
 }
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "pvbench/metrics.h"
-#include "pvbench/scenario.h"
+#include "pvbench/workload.h"
 #include "pvbench/util.h"
 
 #define FIO_DEVICE "/dev/xvda"
@@ -20,6 +20,9 @@
 /* Metrics fio_parse_json() can produce: <dir>_iops, <dir>_bw_bytes_per_s,
  * <dir>_clat_mean_ns, <dir>_clat_p50_ns, <dir>_clat_p99_ns, <dir>_clat_p99_9_ns for
  * dir = read, write; then cpu_usr_pct, cpu_sys_pct. */
+/* Its [workload] keys (keys.h rows) and metrics (the registry row: fio_run.c). */
+extern const struct scenario_key fio_keys[];
+extern const size_t fio_n_keys;
 extern const struct metric_meta fio_metrics[];
 extern const size_t fio_n_metrics;
 
@@ -29,8 +32,8 @@ extern const size_t fio_n_metrics;
  * --ioengine=libaio". Words are separated by one space and contain only
  * [A-Za-z0-9=/_.,:-] (values were validated on load), so the line can be split on
  * spaces or given to a shell as is. quick: runtime = scenario.quick_runtime and no
- * ramp time. 0, -EINVAL (a required key is unset: sc was not loaded) or -ENOMEM. */
-int fio_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+ * ramp time. 0, -EINVAL (a required key is unset: the scenario was not loaded) or -ENOMEM. */
+int fio_build_cmdline(const struct wl_values *vals, bool quick,
 		      struct sbuf *out);
 
 /* Parses fio --output-format=json output (untrusted: it comes from the guest) into

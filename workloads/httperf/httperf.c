@@ -78,10 +78,10 @@ static bool positive(const char *s, size_t n, long max, long *out)
 	return v <= max;
 }
 
-int httperf_rates(const struct scenario *sc, const struct variant *v, long *rates, size_t *n,
+int httperf_rates(const struct wl_values *vals, long *rates, size_t *n,
 		  struct sbuf *err)
 {
-	const char *s = variant_get(sc, v, "workload", "rates");
+	const char *s = wl_get(vals, "workload", "rates");
 
 	*n = 0;
 	if (!s)
@@ -123,7 +123,7 @@ static bool host_ok(const char *s)
 	return n && n <= 64 && strspn(s, ok) == n && *s != '-';
 }
 
-/* One of the files the domU serves (the loader checked the enum; sc may be hand-made). */
+/* One of the files the domU serves (the loader checked the enum; the values may be hand-made). */
 static bool word_is_file(const char *s)
 {
 	return !strcmp(s, "1k") || !strcmp(s, "16k") || !strcmp(s, "256k");
@@ -131,36 +131,36 @@ static bool word_is_file(const char *s)
 
 /* Seconds each rate is held: rate_duration, or under --quick at most quick_runtime
  * rounded up to whole seconds. */
-static int rate_seconds(const struct scenario *sc, const struct variant *v, bool quick,
+static int rate_seconds(const struct wl_values *vals, bool quick,
 			long *secs)
 {
 	long ms, quick_ms;
 
-	if (scenario_need_long(sc, v, "workload", "rate_duration", &ms) || ms < 1000 || ms % 1000)
+	if (wl_get_long(vals, "workload", "rate_duration", &ms) || ms < 1000 || ms % 1000)
 		return -EINVAL;
 	*secs = ms / 1000;
 	if (!quick)
 		return 0;
-	if (scenario_need_long(sc, v, "scenario", "quick_runtime", &quick_ms) || quick_ms < 1)
+	if (wl_get_long(vals, "scenario", "quick_runtime", &quick_ms) || quick_ms < 1)
 		return -EINVAL;
 	if ((quick_ms + 999) / 1000 < *secs)
 		*secs = (quick_ms + 999) / 1000;
 	return 0;
 }
 
-int httperf_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int httperf_build_cmdline(const struct wl_values *vals, bool quick,
 			  const char *server_ip, struct sbuf *out)
 {
-	const char *file = variant_get(sc, v, "workload", "file");
+	const char *file = wl_get(vals, "workload", "file");
 	long rates[HTTPERF_RATES_MAX], secs, calls, timeout_ms, port;
 	size_t n;
 	int rc = 0;
 
 	if (!host_ok(server_ip) || !file || !word_is_file(file) ||
-	    httperf_rates(sc, v, rates, &n, NULL) || rate_seconds(sc, v, quick, &secs) ||
-	    scenario_need_long(sc, v, "workload", "num_calls", &calls) || calls < 1 ||
-	    scenario_need_long(sc, v, "workload", "client_timeout", &timeout_ms) ||
-	    timeout_ms < 1 || scenario_need_long(sc, v, "workload", "port", &port) || port < 1 ||
+	    httperf_rates(vals, rates, &n, NULL) || rate_seconds(vals, quick, &secs) ||
+	    wl_get_long(vals, "workload", "num_calls", &calls) || calls < 1 ||
+	    wl_get_long(vals, "workload", "client_timeout", &timeout_ms) ||
+	    timeout_ms < 1 || wl_get_long(vals, "workload", "port", &port) || port < 1 ||
 	    port > 65535)
 		return -EINVAL;
 	rc = sb_puts(out, "for r in");

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include "pvbench/metrics.h"
-#include "pvbench/scenario.h"
+#include "pvbench/workload.h"
 #include "pvbench/util.h"
 
 #define HTTPERF_OUTPUT_MAX (16 << 20) /* bytes of transcript accepted */
@@ -38,6 +38,9 @@
  *                           reply (httperf prints 0.0 then, which is no latency)
  *   errors_pct              errors of the whole sweep, % of its attempted connections
  *                           (lower better). */
+/* Its [workload] keys (keys.h rows) and metrics (the registry row: httperf_run.c). */
+extern const struct scenario_key httperf_keys[];
+extern const size_t httperf_n_keys;
 extern const struct metric_meta httperf_metrics[];
 extern const size_t httperf_n_metrics;
 
@@ -47,7 +50,7 @@ extern const size_t httperf_n_metrics;
  * list of names; a cross-key rule can call this. *n gets the count; 0, or -EINVAL
  * with the reason in why (may be NULL), e.g. "workload.rates: '0' is not a rate
  * from 1 to 100000 connections/s". */
-int httperf_rates(const struct scenario *sc, const struct variant *v, long *rates, size_t *n,
+int httperf_rates(const struct wl_values *vals, long *rates, size_t *n,
 		  struct sbuf *why);
 
 /* Appends one /bin/sh command line (for dom0) that runs httperf once per offered
@@ -61,8 +64,8 @@ int httperf_rates(const struct scenario *sc, const struct variant *v, long *rate
  * quick: rate_duration is min(rate_duration, scenario.quick_runtime rounded up to
  * whole seconds). server_ip: an IPv4/IPv6 address or host name of [A-Za-z0-9.:-],
  * at most 64 characters, not starting with '-'. 0, -EINVAL (bad server_ip, bad
- * rates, or a key unset: sc was not loaded) or -ENOMEM. */
-int httperf_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+ * rates, or a key unset: the scenario was not loaded) or -ENOMEM. */
+int httperf_build_cmdline(const struct wl_values *vals, bool quick,
 			  const char *server_ip, struct sbuf *out);
 
 /* Parses the transcript of httperf_build_cmdline()'s command (untrusted: the

@@ -66,12 +66,12 @@ const size_t iperf3_n_metrics = ARRAY_SIZE(iperf3_metrics);
 /* ---- command line ---- */
 
 /* A duration key in whole seconds. */
-static int get_seconds(const struct scenario *sc, const struct variant *v, const char *key,
+static int get_seconds(const struct wl_values *vals, const char *key,
 		       long *out)
 {
 	long ms;
 
-	if (scenario_need_long(sc, v, "workload", key, &ms) || ms % 1000)
+	if (wl_get_long(vals, "workload", key, &ms) || ms % 1000)
 		return -EINVAL;
 	*out = ms / 1000;
 	return 0;
@@ -88,23 +88,23 @@ static bool host_ok(const char *s)
 }
 
 /* " -l N" for an optional size key; nothing when it is unset. */
-static int add_size(const struct scenario *sc, const struct variant *v, const char *key,
+static int add_size(const struct wl_values *vals, const char *key,
 		    const char *opt, struct sbuf *out)
 {
 	long n;
 
-	if (!variant_get(sc, v, "workload", key))
+	if (!wl_get(vals, "workload", key))
 		return 0;
-	if (scenario_need_long(sc, v, "workload", key, &n))
+	if (wl_get_long(vals, "workload", key, &n))
 		return -EINVAL;
 	return sb_printf(out, " %s %ld", opt, n);
 }
 
-int iperf3_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int iperf3_build_cmdline(const struct wl_values *vals, bool quick,
 			 const char *server_ip, struct sbuf *out)
 {
-	const char *proto = variant_get(sc, v, "workload", "protocol");
-	const char *dir = variant_get(sc, v, "workload", "direction");
+	const char *proto = wl_get(vals, "workload", "protocol");
+	const char *dir = wl_get(vals, "workload", "direction");
 	long secs, omit = 0, streams, rate, quick_ms;
 	bool udp;
 	int rc;
@@ -113,14 +113,14 @@ int iperf3_build_cmdline(const struct scenario *sc, const struct variant *v, boo
 		return -EINVAL;
 	udp = !strcmp(proto, "udp");
 	if (quick) {
-		if (scenario_get_long(sc, v, "scenario", "quick_runtime", &quick_ms) || quick_ms < 1)
+		if (wl_get_long(vals, "scenario", "quick_runtime", &quick_ms) || quick_ms < 1)
 			return -EINVAL;
 		secs = (quick_ms + 999) / 1000;
-	} else if (get_seconds(sc, v, "duration", &secs) || get_seconds(sc, v, "omit", &omit)) {
+	} else if (get_seconds(vals, "duration", &secs) || get_seconds(vals, "omit", &omit)) {
 		return -EINVAL;
 	}
-	if (scenario_need_long(sc, v, "workload", "parallel", &streams) ||
-	    (udp && scenario_need_long(sc, v, "workload", "udp_rate", &rate)))
+	if (wl_get_long(vals, "workload", "parallel", &streams) ||
+	    (udp && wl_get_long(vals, "workload", "udp_rate", &rate)))
 		return -EINVAL;
 	rc = sb_printf(out, "iperf3 -c %s -J -t %ld -O %ld -P %ld", server_ip, secs, omit, streams);
 	if (!rc && !strcmp(dir, "from_guest"))
@@ -128,9 +128,9 @@ int iperf3_build_cmdline(const struct scenario *sc, const struct variant *v, boo
 	if (!rc && udp)
 		rc = sb_printf(out, " -u -b %ld", rate);
 	if (!rc)
-		rc = add_size(sc, v, "length", "-l", out);
+		rc = add_size(vals, "length", "-l", out);
 	if (!rc)
-		rc = add_size(sc, v, "window", "-w", out);
+		rc = add_size(vals, "window", "-w", out);
 	return rc;
 }
 

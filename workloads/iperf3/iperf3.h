@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "pvbench/metrics.h"
-#include "pvbench/scenario.h"
+#include "pvbench/workload.h"
 #include "pvbench/util.h"
 
 #define IPERF3_OUTPUT_MAX (64 << 20) /* bytes of iperf3 output accepted */
@@ -24,6 +24,9 @@
  *   both protocols: throughput_bits_per_s (receiver side), sent_bits_per_s;
  *   TCP: retransmits;  UDP: udp_jitter_ns, udp_lost_pct;
  *   both: cpu_host_pct (the client, in dom0), cpu_remote_pct (the server, in the domU). */
+/* Its [workload] keys (keys.h rows) and metrics (the registry row: iperf3_run.c). */
+extern const struct scenario_key iperf3_keys[];
+extern const size_t iperf3_n_keys;
 extern const struct metric_meta iperf3_metrics[];
 extern const size_t iperf3_n_metrics;
 
@@ -39,9 +42,9 @@ extern const size_t iperf3_n_metrics;
  * validated on load), so the line can be split on spaces or given to a shell as is.
  * quick: -t is scenario.quick_runtime rounded up to whole seconds, and -O 0.
  * server_ip: an IPv4/IPv6 address or host name of [A-Za-z0-9.:-], at most 64
- * characters. 0, -EINVAL (a required key is unset or not whole seconds: sc was not
+ * characters. 0, -EINVAL (a required key is unset or not whole seconds: the scenario was not
  * loaded; or a bad server_ip) or -ENOMEM. */
-int iperf3_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int iperf3_build_cmdline(const struct wl_values *vals, bool quick,
 			 const char *server_ip, struct sbuf *out);
 
 /* Parses `iperf3 -J` client output (untrusted: the server's half comes from the

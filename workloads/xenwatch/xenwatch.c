@@ -61,23 +61,23 @@ const size_t xenwatch_n_metrics = ARRAY_SIZE(xenwatch_metrics);
 
 /* ---- command line ---- */
 
-static int get_long(const struct scenario *sc, const struct variant *v, const char *key, long *out)
+static int get_long(const struct wl_values *vals, const char *key, long *out)
 {
 	const char *sect = strcmp(key, "timeout") ? "workload" : "scenario";
 
-	return scenario_need_long(sc, v, sect, key, out);
+	return wl_get_long(vals, sect, key, out);
 }
 
-int xenwatch_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int xenwatch_build_cmdline(const struct wl_values *vals, bool quick,
 			   struct sbuf *out)
 {
 	long guests, watches, samples, warm, interval, mem, vif, timeout_ms;
 	int rc;
 
-	if (get_long(sc, v, "guests", &guests) || get_long(sc, v, "watches", &watches) ||
-	    get_long(sc, v, "samples", &samples) || get_long(sc, v, "warmup_samples", &warm) ||
-	    get_long(sc, v, "interval_ms", &interval) || get_long(sc, v, "guest_memory", &mem) ||
-	    get_long(sc, v, "guest_vif", &vif) || get_long(sc, v, "timeout", &timeout_ms) ||
+	if (get_long(vals, "guests", &guests) || get_long(vals, "watches", &watches) ||
+	    get_long(vals, "samples", &samples) || get_long(vals, "warmup_samples", &warm) ||
+	    get_long(vals, "interval_ms", &interval) || get_long(vals, "guest_memory", &mem) ||
+	    get_long(vals, "guest_vif", &vif) || get_long(vals, "timeout", &timeout_ms) ||
 	    timeout_ms < 1)
 		return -EINVAL;
 	if (quick) {

@@ -18,7 +18,7 @@
 
 #include "lat_stats.h" /* time_summarize(), the histogram; shared with the program */
 #include "pvbench/metrics.h"
-#include "pvbench/scenario.h"
+#include "pvbench/workload.h"
 #include "pvbench/util.h"
 
 #define XENWATCH_OUTPUT_MAX (1 << 20) /* bytes of pvbench-xenwatch output accepted */
@@ -41,6 +41,9 @@
  * watch_p90_ns, watch_p99_ns, watch_p99_9_ns, watch_max_ns, watch_mean_ns (lower is
  * better); then, only when guests > 0: xl_create_mean_s, xl_create_p50_s,
  * xl_destroy_mean_s (lower is better) and storm_cycles_per_s (higher is better). */
+/* Its [workload] keys (keys.h rows) and metrics (the registry row: xenwatch_run.c). */
+extern const struct scenario_key xenwatch_keys[];
+extern const size_t xenwatch_n_keys;
 extern const struct metric_meta xenwatch_metrics[];
 extern const size_t xenwatch_n_metrics;
 
@@ -52,9 +55,9 @@ extern const size_t xenwatch_n_metrics;
  * --timeout (the limit of each wait: the storm's start, one xl command, one watch
  * event) is scenario.timeout / 4 rounded up to whole seconds. quick: at most
  * XENWATCH_QUICK_SAMPLES samples and XENWATCH_QUICK_WARMUP warm-up samples. Words are
- * separated by one space. 0, -EINVAL (a required key is unset: sc was not loaded) or
+ * separated by one space. 0, -EINVAL (a required key is unset: the scenario was not loaded) or
  * -ENOMEM. */
-int xenwatch_build_cmdline(const struct scenario *sc, const struct variant *v, bool quick,
+int xenwatch_build_cmdline(const struct wl_values *vals, bool quick,
 			   struct sbuf *out);
 
 /* Parses the JSON document pvbench-xenwatch prints (untrusted: it comes from dom0

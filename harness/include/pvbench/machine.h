@@ -79,6 +79,10 @@ int machine_exec(struct machine *m, int dom, const char *cmd, const void *in, si
 		 double timeout_s, struct exec_result *r);
 /* Sends a command without waiting for it (e.g. poweroff). 0 or -EPIPE. */
 int machine_exec_detached(struct machine *m, int dom, const char *cmd);
+/* The shell-like answer of an exec: rc (machine_exec's), -EIO when the command ran
+ * but exited non-zero; its stdout (trailing newlines stripped) into *out when
+ * non-NULL; frees r. dom and cmd are for the debug line. */
+int exec_result_sh(int dom, const char *cmd, int rc, struct exec_result *r, struct sbuf *out);
 /* machine_exec with a printf-formatted command; stdout (trailing newline stripped)
  * goes to *out when non-NULL. Returns 0 only when the exit status is 0. */
 int machine_sh(struct machine *m, int dom, double timeout_s, struct sbuf *out, const char *fmt,

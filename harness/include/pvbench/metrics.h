@@ -3,7 +3,9 @@
  * direction is better) that a workload publishes for each metric it can produce.
  *
  * Metric names carry their unit as a suffix (reports/results-schema.md): _ns, _s,
- * _bytes, _bytes_per_s, _bits_per_s, _iops, _pct. */
+ * _bytes, _bytes_per_s, _bits_per_s, _iops, _pct, _per_s (any rate); a plain count
+ * (unit "count", e.g. iperf3's retransmits) has none. harness/tests/check_registry.c
+ * holds every workload's metrics to this. */
 #ifndef PVBENCH_METRICS_H
 #define PVBENCH_METRICS_H
 

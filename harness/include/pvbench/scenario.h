@@ -20,6 +20,7 @@
 
 #include "pvbench/keys.h" /* struct scenario_key, its types and flags */
 #include "pvbench/util.h"
+#include "pvbench/workload.h" /* struct wl_values, struct workload_ops */
 
 /* What changing a value costs between two steps of a plan. */
 enum scenario_scope {
@@ -127,18 +128,6 @@ struct scenario {
 	size_t baseline; /* index into variants */
 };
 
-/* [workload] key tables, one per workload, defined in workloads/<name>/. */
-extern const struct scenario_key fio_keys[];
-extern const size_t fio_n_keys;
-extern const struct scenario_key iperf3_keys[];
-extern const size_t iperf3_n_keys;
-extern const struct scenario_key evtchn_keys[];
-extern const size_t evtchn_n_keys;
-extern const struct scenario_key httperf_keys[];
-extern const size_t httperf_n_keys;
-extern const struct scenario_key xenwatch_keys[];
-extern const size_t xenwatch_n_keys;
-
 #define SCENARIO_MAX_VARIANTS 64
 #define SCENARIO_MAX_BYTES (1 << 20)
 
@@ -242,33 +231,20 @@ const struct scenario_key *scenario_key_find(const char *section, const char *na
 const struct variant_key *scenario_variant_keys(size_t *n);
 const struct module_param *scenario_module_params(size_t *n);
 const struct evidence_name *scenario_evidence_names(size_t *n);
-/* Workload names in the order they are registered; NULL past the end. */
-const char *scenario_workload_at(size_t i);
-
-struct metric_meta; /* pvbench/metrics.h */
-/* A workload pvbench knows (workloads/<name>/): one sentence for `pvbench list`,
- * its [workload] keys and the metrics its output parser produces. */
-struct workload_info {
-	const char *name, *doc;
-	const struct scenario_key *keys;
-	const size_t *n_keys;
-	const struct metric_meta *metrics;
-	const size_t *n_metrics;
-	/* The metrics that answer the workload's question (NULL-terminated): compare's
-	 * verdict and exit status come from these only (reports/README.md); a scenario
-	 * may choose others with [scenario] primary. */
-	const char *const *primary;
-};
-/* The i-th registered workload (order of scenario_workload_at()), NULL past the end. */
-const struct workload_info *scenario_workload_info(size_t i);
-/* The workload called name, or NULL. */
-const struct workload_info *scenario_workload_find(const char *name);
+/* The values of variant v (NULL: the file's) as a workload reads them (workload.h):
+ * the variant's override, else the file's value, else the key's default. */
+struct wl_values scenario_values(const struct scenario *sc, const struct variant *v);
+/* The same into *buf, returned: for SCENARIO_VALUES(&sc, v), a call argument that
+ * lives until the end of the enclosing block. */
+const struct wl_values *scenario_values_in(struct wl_values *buf, const struct scenario *sc,
+					   const struct variant *v);
+#define SCENARIO_VALUES(sc, v) scenario_values_in(&(struct wl_values){ 0 }, (sc), (v))
 /* [scenario] detect as a fraction ("2%" -> 0.02); -EINVAL if it is not a percentage
  * in (0, 100]. */
 int scenario_detect(const struct scenario *sc, double *frac);
-/* Whether metric m of workload wi answers the scenario's question: named in
+/* Whether metric m of workload wl answers the scenario's question: named in
  * [scenario] primary, or, when that is empty, in the workload's primary list. */
-bool scenario_metric_primary(const struct scenario *sc, const struct workload_info *wi,
+bool scenario_metric_primary(const struct scenario *sc, const struct workload_ops *wl,
 			     const char *metric);
 /* Cross-key rules checked after loading, one sentence each; NULL past the end. */
 const char *scenario_rule(size_t i);

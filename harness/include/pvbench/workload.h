@@ -23,6 +23,17 @@
 #include "pvbench/status.h"
 #include "pvbench/util.h"
 
+/* A NULL-terminated list of strings, for the rows below. */
+#define WL_LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* The evidence of a PV network workload (netfront/netback; xen-facts B). */
+#define WL_EVIDENCE_VIF                                                                        \
+	WL_LIST("vif_queues", "vif_irqs", "vif_frontend.multi-queue-num-queues",                \
+		"vif_frontend.state", "vif_backend.multi-queue-max-queues", "vif_backend.state", \
+		"vif_backend.hotplug-status", "vif_backend.feature-split-event-channels")
+#define WL_LOG_GREP_VIF                                                                        \
+	{ { false, "vif%d\\.0" }, { true, "xen_netfront|netfront" } }
+
 /* The resolved values of one variant of a loaded scenario: the variant's override,
  * else the file's value, else the key's default (scenario_values(), scenario.h). */
 struct wl_values {
@@ -89,7 +100,7 @@ struct wl_ctx {
 		      * it failed) and keys of its own (reports/results-schema.md) */
 	/* Runs a shell command (printf format) in domain dom, stdout and stderr into out
 	 * (may be NULL): 0, or a negative errno (the command's non-zero exit is -EIO). */
-	int (*sh)(struct wl_ctx *c, int dom, int timeout_s, struct sbuf *out, const char *fmt,
+	int (*sh)(struct wl_ctx *c, int dom, double timeout_s, struct sbuf *out, const char *fmt,
 		  ...) __attribute__((format(printf, 5, 6)));
 	/* Runs the measured command in domain dom within scenario.timeout, keeps its stdout
 	 * as raw/NNNN-<variant>-<rep>.<ext> before anything reads it, parses it with the

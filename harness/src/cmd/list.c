@@ -6,6 +6,7 @@
 #include "pvbench/metrics.h"
 #include "pvbench/plan.h"
 #include "pvbench/scenario.h"
+#include "pvbench/workload.h"
 #include "pvbench/util.h"
 
 #include <dirent.h>
@@ -125,9 +126,9 @@ static int list_scenarios(FILE *f, const char *dir, bool md)
 
 static void list_workloads(FILE *f, bool md)
 {
-	const struct workload_info *wd;
+	const struct workload_ops *wd;
 
-	for (size_t w = 0; (wd = scenario_workload_info(w)); w++) {
+	for (size_t w = 0; (wd = workload_at(w)); w++) {
 
 		if (md)
 			fprintf(f, "### %s\n\n%s.\n\nPrimary metric (its verdict is the answer): ",
@@ -309,13 +310,13 @@ static void rules(FILE *f, bool md)
 
 static void list_keys(FILE *f, bool md)
 {
-	const char *wl;
+	const struct workload_ops *wl;
 
 	section_keys(f, "scenario", NULL, md);
 	section_keys(f, "machine", NULL, md);
 	section_keys(f, "guest", NULL, md);
-	for (size_t i = 0; (wl = scenario_workload_at(i)); i++)
-		section_keys(f, "workload", wl, md);
+	for (size_t i = 0; (wl = workload_at(i)); i++)
+		section_keys(f, "workload", wl->name, md);
 	variant_keys(f, md);
 	module_params(f, md);
 	evidence_names(f, md);

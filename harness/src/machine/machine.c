@@ -386,6 +386,24 @@ int machine_exec_detached(struct machine *m, int dom, const char *cmd)
 	return send_exec(m, dom, cmd, NULL, 0, 0) ? -EPIPE : 0;
 }
 
+int exec_result_sh(int dom, const char *cmd, int rc, struct exec_result *r, struct sbuf *out)
+{
+	if (rc == 0 && r->status != 0)
+		rc = -EIO;
+	if (out) {
+		sb_reset(out);
+		if (r->out.len)
+			sb_append(out, r->out.buf, r->out.len);
+		while (out->len && out->buf[out->len - 1] == '\n')
+			out->buf[--out->len] = '\0';
+	}
+	if (rc)
+		pvb_debug("dom%d$ %s -> %d (%s) %s", dom, cmd, r->status, r->error,
+			  r->err.buf ? r->err.buf : "");
+	exec_result_free(r);
+	return rc;
+}
+
 int machine_sh(struct machine *m, int dom, double timeout_s, struct sbuf *out, const char *fmt,
 	       ...)
 {
@@ -402,20 +420,8 @@ int machine_sh(struct machine *m, int dom, double timeout_s, struct sbuf *out, c
 	vsnprintf(cmd.buf, n + 1, fmt, ap);
 	va_end(ap);
 	rc = machine_exec(m, dom, cmd.buf, NULL, 0, timeout_s, &r);
-	if (rc == 0 && r.status != 0)
-		rc = -EIO;
-	if (out) {
-		sb_reset(out);
-		if (r.out.len)
-			sb_append(out, r.out.buf, r.out.len);
-		while (out->len && out->buf[out->len - 1] == '\n')
-			out->buf[--out->len] = '\0';
-	}
-	if (rc)
-		pvb_debug("dom%d$ %s -> %d (%s) %s", dom, cmd.buf, r.status, r.error,
-			  r.err.buf ? r.err.buf : "");
+	rc = exec_result_sh(dom, cmd.buf, rc, &r, out);
 	free(cmd.buf);
-	exec_result_free(&r);
 	return rc;
 }
 

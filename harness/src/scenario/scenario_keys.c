@@ -3,11 +3,7 @@
  * `pvbench list --keys` and scenarios/README.md) and lookups in them. The
  * cross-key rules every variant must keep are in scenario_rules.c. */
 #include "pvbench/scenario.h"
-#include "../../../workloads/evtchn/evtchn.h"
-#include "../../../workloads/fio/fio.h"
-#include "../../../workloads/httperf/httperf.h"
-#include "../../../workloads/iperf3/iperf3.h"
-#include "../../../workloads/xenwatch/xenwatch.h"
+#include "pvbench/workload.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,14 +22,8 @@ static const struct scenario_key keys[] = {
 	  "Short name, used in results and file names.", "blk-mq" },
 	{ "scenario", "description", ST_STRING, "", "", NULL, 0, 0, 0, NULL,
 	  "One sentence: what is compared and why.", "blkfront with 1 ring vs 2 rings" },
-	{ "scenario", "workload", ST_ENUM, "fio", "", "fio|iperf3|evtchn|httperf|xenwatch", 0,
-	  0, 0, NULL,
-	  "Workload: fio on the domU's PV disk, iperf3 between dom0 and the domU over the "
-	  "PV network, evtchn, event-channel ping-pong between dom0 and the domU, httperf, "
-	  "HTTP requests from dom0 to nginx in the domU at a sweep of rates, or xenwatch, "
-	  "xenstore watch latency in dom0 while tiny guests are created and destroyed; its "
-	  "keys go in [workload].",
-	  "fio" },
+	/* allowed and doc: from the workload registry (workload_key()) */
+	{ "scenario", "workload", ST_ENUM, "fio", "", NULL, 0, 0, 0, NULL, NULL, "fio" },
 	{ "scenario", "repetitions", ST_INT, "3", "", NULL, 1, 1000, SK_AUTO, NULL,
 	  "Measured repetitions of each variant. auto: sized to the question: a pilot of "
 	  "`pilot` repetitions per variant, then as many as give 80% power to detect a "
@@ -138,29 +128,6 @@ static const struct scenario_key keys[] = {
 	  "9000" },
 };
 
-
-/* Workloads: their [workload] keys and metric tables (workloads/<name>/). */
-static const struct workload_info workloads[] = {
-	{ "fio", "fio in the domU on the whole PV disk " FIO_DEVICE ", JSON output", fio_keys,
-	  &fio_n_keys, fio_metrics, &fio_n_metrics, KEYS("read_iops", "write_iops") },
-	{ "iperf3", "iperf3 between dom0 (client) and the domU (server, iperf3 -s) over the PV "
-		    "network (netfront, netback, xenbr0), JSON output",
-	  iperf3_keys, &iperf3_n_keys, iperf3_metrics, &iperf3_n_metrics,
-	  KEYS("throughput_bits_per_s") },
-	{ "evtchn", "event-channel ping-pong: pvbench-evtchn ping in dom0 notifies, pvbench-evtchn "
-		    "serve in the domU echoes; round-trip times, JSON output",
-	  evtchn_keys, &evtchn_n_keys, evtchn_metrics, &evtchn_n_metrics, KEYS("rtt_p50_ns") },
-	{ "httperf", "nginx in the domU serves a static file, httperf in dom0 sweeps offered "
-		     "connection rates over the PV network; reply rate, latency, errors per "
-		     "rate, the saturation rate; text output",
-	  httperf_keys, &httperf_n_keys, httperf_metrics, &httperf_n_metrics,
-	  KEYS("saturation_rate_per_s") },
-	{ "xenwatch", "pvbench-xenwatch in dom0: latency of xenstore watch events through "
-		      "/dev/xen/xenbus (Linux's xenwatch thread) while N tiny domUs are created "
-		      "and destroyed in a loop; no measured domU; JSON output",
-	  xenwatch_keys, &xenwatch_n_keys, xenwatch_metrics, &xenwatch_n_metrics,
-	  KEYS("watch_p99_ns") },
-};
 
 /* Module parameters a variant may set. Sources: Linux 6.1 drivers (xen-facts B). */
 static const struct module_param params[] = {
@@ -301,24 +268,50 @@ static const struct {
 
 /* ---- lookups ---- */
 
+/* scenario.workload's row, its allowed values and doc made from the registry: "fio|
+ * iperf3|...", and "Workload: <phrase>, <phrase>, or <phrase>; its keys go in
+ * [workload]." */
+static const struct scenario_key *workload_key(const struct scenario_key *row)
+{
+	static struct scenario_key k;
+	static struct sbuf allowed, doc;
+	const struct workload_ops *wl;
+
+	if (k.name)
+		return &k;
+	sb_puts(&doc, "Workload: ");
+	for (size_t i = 0; (wl = workload_at(i)); i++) {
+		sb_printf(&allowed, "%s%s", i ? "|" : "", wl->name);
+		sb_printf(&doc, "%s%s", !i ? "" : workload_at(i + 1) ? ", " : ", or ", wl->phrase);
+	}
+	sb_puts(&doc, "; its keys go in [workload].");
+	k = *row;
+	k.allowed = allowed.buf;
+	k.doc = doc.buf;
+	return &k;
+}
+
 size_t scenario_n_keys(void)
 {
 	size_t n = ARRAY_SIZE(keys);
+	const struct workload_ops *wl;
 
-	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
-		n += *workloads[i].n_keys;
+	for (size_t i = 0; (wl = workload_at(i)); i++)
+		n += *wl->n_keys;
 	return n;
 }
 
 const struct scenario_key *scenario_key_at(size_t i)
 {
+	const struct workload_ops *wl;
+
 	if (i < ARRAY_SIZE(keys))
-		return &keys[i];
+		return keys[i].doc ? &keys[i] : workload_key(&keys[i]);
 	i -= ARRAY_SIZE(keys);
-	for (size_t w = 0; w < ARRAY_SIZE(workloads); w++) {
-		if (i < *workloads[w].n_keys)
-			return &workloads[w].keys[i];
-		i -= *workloads[w].n_keys;
+	for (size_t w = 0; (wl = workload_at(w)); w++) {
+		if (i < *wl->n_keys)
+			return &wl->keys[i];
+		i -= *wl->n_keys;
 	}
 	return NULL;
 }
@@ -340,22 +333,27 @@ const struct scenario_key *scenario_key_find(const char *section, const char *na
 	return i < 0 ? NULL : scenario_key_at(i);
 }
 
-const char *scenario_workload_at(size_t i)
+static const char *values_get(const struct wl_values *w, const char *section, const char *key)
 {
-	return i < ARRAY_SIZE(workloads) ? workloads[i].name : NULL;
+	return variant_get(w->scenario, w->variant, section, key);
 }
 
-const struct workload_info *scenario_workload_info(size_t i)
+static int values_get_long(const struct wl_values *w, const char *section, const char *key,
+			   long *out)
 {
-	return i < ARRAY_SIZE(workloads) ? &workloads[i] : NULL;
+	return scenario_need_long(w->scenario, w->variant, section, key, out);
 }
 
-const struct workload_info *scenario_workload_find(const char *name)
+struct wl_values scenario_values(const struct scenario *sc, const struct variant *v)
 {
-	for (size_t i = 0; name && i < ARRAY_SIZE(workloads); i++)
-		if (!strcmp(workloads[i].name, name))
-			return &workloads[i];
-	return NULL;
+	return (struct wl_values){ values_get, values_get_long, sc, v };
+}
+
+const struct wl_values *scenario_values_in(struct wl_values *buf, const struct scenario *sc,
+					   const struct variant *v)
+{
+	*buf = scenario_values(sc, v);
+	return buf;
 }
 
 const struct module_param *scenario_module_param(const char *module, const char *param,

@@ -2,7 +2,6 @@
  * sentence each, listed by `pvbench list --keys`), and the helpers that read the
  * [scenario] keys they check: detect (a percentage) and primary (metric names). */
 #include "pvbench/scenario.h"
-#include "../../../workloads/httperf/httperf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -55,108 +54,6 @@ static int rule_disk(const struct scenario *sc, const struct variant *v, struct 
 		return 0;
 	sb_printf(msg, "guest.disk_size (%ld MiB) leaves less than 512 MiB of machine.dom0_mem (%ld MiB)",
 		  disk, d0);
-	return -EINVAL;
-}
-
-static int rule_size(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
-{
-	long size = val(sc, v, "workload", "size"), disk = val(sc, v, "guest", "disk_size");
-
-	if (size <= (disk << 20))
-		return 0;
-	sb_printf(msg, "workload.size (%s) exceeds guest.disk_size (%ld MiB)",
-		  variant_get(sc, v, "workload", "size"), disk);
-	return -EINVAL;
-}
-
-static bool workload_is(const struct scenario *sc, const char *name)
-{
-	const char *wl = scenario_get(sc, "scenario", "workload");
-
-	return wl && !strcmp(wl, name);
-}
-
-static int rule_timeout(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
-{
-	long to = val(sc, v, "scenario", "timeout"), quick = val(sc, v, "scenario", "quick_runtime");
-	long run = val(sc, v, "workload", "runtime"), ramp = val(sc, v, "workload", "ramp_time");
-
-	if (!workload_is(sc, "fio") || (to > ramp + run && to > quick))
-		return 0;
-	sb_printf(msg,
-		  "scenario.timeout (%gs) must exceed workload.ramp_time + workload.runtime (%gs) "
-		  "and scenario.quick_runtime (%gs)",
-		  to / 1e3, (ramp + run) / 1e3, quick / 1e3);
-	return -EINVAL;
-}
-
-static int rule_rwmixread(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
-{
-	static const char *const mixed[] = { "rw", "readwrite", "randrw" };
-	const char *rw = variant_get(sc, v, "workload", "rw");
-
-	if (val(sc, v, "workload", "rwmixread") < 0)
-		return 0;
-	for (size_t i = 0; rw && i < ARRAY_SIZE(mixed); i++)
-		if (!strcmp(rw, mixed[i]))
-			return 0;
-	sb_puts(msg, "workload.rwmixread applies only to rw = rw, readwrite or randrw");
-	return -EINVAL;
-}
-
-/* iperf3 runs omit + duration seconds (the omitted seconds come first); --quick runs
- * quick_runtime rounded up to whole seconds, without omit. */
-static int rule_iperf3_timeout(const struct scenario *sc, const struct variant *v,
-			       struct sbuf *msg)
-{
-	long to = val(sc, v, "scenario", "timeout"), quick = val(sc, v, "scenario", "quick_runtime");
-	long dur = val(sc, v, "workload", "duration"), omit = val(sc, v, "workload", "omit");
-
-	if (!workload_is(sc, "iperf3") || (to > omit + dur && to > (quick + 999) / 1000 * 1000))
-		return 0;
-	sb_printf(msg,
-		  "scenario.timeout (%gs) must exceed workload.omit + workload.duration (%gs) "
-		  "and scenario.quick_runtime (%gs)",
-		  to / 1e3, (omit + dur) / 1e3, quick / 1e3);
-	return -EINVAL;
-}
-
-/* httperf: workload.rates parses (httperf_rates), and the sweep fits in one
- * repetition's timeout: every rate holds rate_duration (quick: quick_runtime), and
- * its last connections may wait client_timeout more. */
-static int rule_httperf_sweep(const struct scenario *sc, const struct variant *v,
-			      struct sbuf *msg)
-{
-	long rates[HTTPERF_RATES_MAX];
-	size_t n = 0;
-	long to = val(sc, v, "scenario", "timeout"), dur = val(sc, v, "workload", "rate_duration");
-	long cto = val(sc, v, "workload", "client_timeout");
-
-	if (!workload_is(sc, "httperf"))
-		return 0;
-	if (httperf_rates(sc, v, rates, &n, msg))
-		return -EINVAL;
-	if (to > (long)n * (dur + cto))
-		return 0;
-	sb_printf(msg,
-		  "scenario.timeout (%gs) must exceed the sweep: %zu rates x (workload.rate_duration "
-		  "%gs + workload.client_timeout %gs) = %gs",
-		  to / 1e3, n, dur / 1e3, cto / 1e3, (double)n * (dur + cto) / 1e3);
-	return -EINVAL;
-}
-
-/* iperf3 refuses -l outside 16..65507 bytes with -u (one UDP datagram; iperf 3.12). */
-static int rule_iperf3_length(const struct scenario *sc, const struct variant *v,
-			      struct sbuf *msg)
-{
-	const char *proto = variant_get(sc, v, "workload", "protocol");
-	long len = val(sc, v, "workload", "length");
-
-	if (!workload_is(sc, "iperf3") || !proto || strcmp(proto, "udp") || len < 0 ||
-	    (len >= 16 && len <= 65507))
-		return 0;
-	sb_printf(msg, "workload.length (%ld bytes) must be 16 to 65507 bytes with protocol = udp",
-		  len);
 	return -EINVAL;
 }
 
@@ -214,21 +111,21 @@ static int word_is(const char *w, size_t n, const void *name)
 	return strlen(name) == n && !strncmp(w, name, n);
 }
 
-bool scenario_metric_primary(const struct scenario *sc, const struct workload_info *wi,
+bool scenario_metric_primary(const struct scenario *sc, const struct workload_ops *wl,
 			     const char *metric)
 {
 	const char *list = scenario_get(sc, "scenario", "primary");
 
 	if (list && *list)
 		return each_word(list, word_is, metric) != 0;
-	for (const char *const *p = wi->primary; p && *p; p++)
+	for (const char *const *p = wl->primary; p && *p; p++)
 		if (!strcmp(*p, metric))
 			return true;
 	return false;
 }
 
 struct metric_lookup {
-	const struct workload_info *wi;
+	const struct workload_ops *wl;
 	char bad[METRIC_NAME_MAX]; /* the first word that is not a metric */
 };
 
@@ -236,78 +133,90 @@ static int word_not_metric(const char *w, size_t n, const void *arg)
 {
 	struct metric_lookup *l = (struct metric_lookup *)arg;
 
-	for (size_t i = 0; i < *l->wi->n_metrics; i++)
-		if (word_is(w, n, l->wi->metrics[i].name))
-			return 0;
 	snprintf(l->bad, sizeof(l->bad), "%.*s", (int)n, w);
-	return -EINVAL;
+	return n < sizeof(l->bad) && workload_has_metric(l->wl, l->bad) ? 0 : -EINVAL;
 }
 
 static int rule_primary(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
 {
 	struct metric_lookup l = {
-		.wi = scenario_workload_find(scenario_get(sc, "scenario", "workload")),
+		.wl = workload_find(scenario_get(sc, "scenario", "workload")),
 	};
 	const char *list = scenario_get(sc, "scenario", "primary");
 
 	(void)v;
-	if (!l.wi || !list || !each_word(list, word_not_metric, &l))
+	if (!l.wl || !list || !each_word(list, word_not_metric, &l))
 		return 0;
 	sb_printf(msg, "scenario.primary: '%s' is not a metric of workload %s (see 'pvbench list')",
-		  l.bad, l.wi->name);
+		  l.bad, l.wl->name);
 	return -EINVAL;
 }
 
 
-static const struct {
+/* The rules of every scenario; a workload adds its own (workload_ops.rules), listed
+ * between the first three and the last three. */
+static const struct scenario_rule_row {
 	const char *doc;
 	int (*check)(const struct scenario *sc, const struct variant *v, struct sbuf *msg);
 	const char *const *keys; /* the keys it involves, where an error points */
-} rules[] = {
+} rules_before[] = {
 	{ "machine.dom0_vcpus must not exceed machine.vcpus.", rule_dom0_vcpus,
 	  KEYS("machine.dom0_vcpus", "machine.vcpus") },
 	{ "machine.dom0_mem + guest.memory must leave Xen 256 MiB of machine.memory.", rule_memory,
 	  KEYS("machine.dom0_mem", "machine.memory", "guest.memory") },
 	{ "guest.disk_size lives in dom0 RAM and must leave 512 MiB of machine.dom0_mem.",
 	  rule_disk, KEYS("guest.disk_size", "machine.dom0_mem") },
-	{ "workload.size must not exceed guest.disk_size.", rule_size,
-	  KEYS("workload.size", "guest.disk_size") },
-	{ "scenario.timeout must exceed workload.ramp_time + workload.runtime, and "
-	  "scenario.quick_runtime.",
-	  rule_timeout,
-	  KEYS("scenario.timeout", "scenario.quick_runtime", "workload.runtime",
-	       "workload.ramp_time") },
+}, rules_after[] = {
 	{ "scenario.primary names metrics of the workload.", rule_primary, KEYS("scenario.primary") },
 	{ "scenario.detect is a percentage, e.g. 2%.", rule_detect, KEYS("scenario.detect") },
-	{ "workload.rwmixread applies only to rw = rw, readwrite or randrw.", rule_rwmixread,
-	  KEYS("workload.rwmixread", "workload.rw") },
-	{ "iperf3: scenario.timeout must exceed workload.omit + workload.duration, and "
-	  "scenario.quick_runtime.",
-	  rule_iperf3_timeout,
-	  KEYS("scenario.timeout", "scenario.quick_runtime", "workload.duration",
-	       "workload.omit") },
-	{ "iperf3: with protocol = udp, workload.length must be 16 to 65507 bytes (one UDP "
-	  "datagram).",
-	  rule_iperf3_length, KEYS("workload.length", "workload.protocol") },
-	{ "httperf: workload.rates are integers 1 to 100000, no repeats, at most 32; "
-	  "scenario.timeout exceeds their number x (rate_duration + client_timeout).",
-	  rule_httperf_sweep,
-	  KEYS("workload.rates", "scenario.timeout", "workload.rate_duration",
-	       "workload.client_timeout") },
 	{ "Exactly one variant is the baseline: the one with baseline = true, else the first.",
 	  NULL, NULL },
 };
 
+/* Rule i: a row of rules_before, of a workload (registry order), or of rules_after;
+ * *wl says whose (NULL: every scenario's). NULL past the end. */
+static const void *rule_at(size_t i, const struct workload_ops **wl)
+{
+	const struct workload_ops *w;
+
+	*wl = NULL;
+	if (i < ARRAY_SIZE(rules_before))
+		return &rules_before[i];
+	i -= ARRAY_SIZE(rules_before);
+	for (size_t k = 0; (w = workload_at(k)); k++)
+		for (const struct wl_rule *r = w->rules; r && r->doc; r++)
+			if (!i--) {
+				*wl = w;
+				return r;
+			}
+	return i < ARRAY_SIZE(rules_after) ? &rules_after[i] : NULL;
+}
+
 const char *scenario_rule(size_t i)
 {
-	return i < ARRAY_SIZE(rules) ? rules[i].doc : NULL;
+	const struct workload_ops *wl;
+	const void *r = rule_at(i, &wl);
+
+	return !r ? NULL : wl ? ((const struct wl_rule *)r)->doc
+			      : ((const struct scenario_rule_row *)r)->doc;
 }
 
 int scenario_rule_check(size_t i, const struct scenario *sc, const struct variant *v,
 			struct sbuf *msg, const char *const **keys)
 {
-	if (i >= ARRAY_SIZE(rules) || !rules[i].check)
+	const struct workload_ops *wl;
+	const void *r = rule_at(i, &wl);
+
+	if (r && wl) { /* a workload's rule applies to its own scenarios */
+		const struct wl_rule *w = r;
+
+		if (strcmp(wl->name, scenario_get(sc, "scenario", "workload") ?: ""))
+			return 0;
+		*keys = w->keys;
+		return w->check(SCENARIO_VALUES(sc, v), msg);
+	}
+	if (!r || !((const struct scenario_rule_row *)r)->check)
 		return 0;
-	*keys = rules[i].keys;
-	return rules[i].check(sc, v, msg);
+	*keys = ((const struct scenario_rule_row *)r)->keys;
+	return ((const struct scenario_rule_row *)r)->check(sc, v, msg);
 }
