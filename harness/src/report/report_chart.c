@@ -43,22 +43,10 @@ static const struct chart_family {
     {CHART_SWEEP, NULL, "Sweeps", charts_sweep},
 };
 
-/* until the registry lands: workload_find(wl)->charts */
-static const char *const *workload_charts(const char *workload)
-{
-	static const char *const intervals[] = {WL_CHART_INTERVALS, NULL};
-	static const char *const rates[] = {WL_CHART_RATES, NULL};
-
-	if (workload && !strcmp(workload, "iperf3"))
-		return intervals;
-	if (workload && !strcmp(workload, "httperf"))
-		return rates;
-	return NULL;
-}
-
 bool chart_run_wants(const struct pvb_results *run, const char *chart)
 {
-	const char *const *charts = workload_charts(run->scenario.workload);
+	const struct workload_ops *wl = workload_find(run->scenario.workload);
+	const char *const *charts = wl ? wl->charts : NULL;
 
 	for (size_t i = 0; charts && charts[i]; i++)
 		if (!strcmp(charts[i], chart))
