@@ -154,18 +154,25 @@ static const char odd_json[] =
     "   {\"start\": 0, \"end\": 1, \"bits_per_second\": 5, \"omitted\": true}, 8]},"
     "  {\"variant\": \"a\", \"evidence\": {\"conformance\": 3}, \"series\": {}}]}";
 
+/* text as results.json in dir, a new temporary directory; path gets the file. */
+static void write_results(char *dir, char *path, size_t len, const char *text)
+{
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, len, "%s/results.json", dir);
+	f = fopen(path, "w");
+	ck_assert(f && fputs(text, f) >= 0 && fclose(f) == 0);
+}
+
 START_TEST(test_model_odd)
 {
 	char dir[] = "/tmp/check_report_model.XXXXXX", path[600];
 	const struct pvb_variant *a;
 	const struct pvb_run *run;
 	struct pvb_results r;
-	FILE *f;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	f = fopen(path, "w");
-	ck_assert(f && fputs(odd_json, f) >= 0 && fclose(f) == 0);
+	write_results(dir, path, sizeof(path), odd_json);
 	ck_assert_int_eq(results_load(dir, &r), 0);
 	ck_assert(!r.complete);
 	ck_assert_ptr_null(r.tool_name);
@@ -241,16 +248,19 @@ START_TEST(test_model_long_series)
 {
 	char dir[] = "/tmp/check_report_model.XXXXXX", path[600];
 	json_t *root = json_pack("{s:s, s:[{s:s}]}", "schema", PVB_RESULTS_SCHEMA, "runs",
-				 "variant", "a"), *series = json_array();
+				 "variant", "a"),
+	       *series = json_array();
 	struct pvb_results r;
+	char *text;
 
 	ck_assert(root && series);
 	for (size_t i = 0; i <= PVB_SERIES_MAX_POINTS; i++)
 		json_array_append_new(series, json_integer(1));
 	json_object_set_new(json_array_get(json_object_get(root, "runs"), 0), "series", series);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	ck_assert_int_eq(json_dump_file(root, path, 0), 0);
+	text = json_dumps(root, 0);
+	ck_assert_ptr_nonnull(text);
+	write_results(dir, path, sizeof(path), text);
+	free(text);
 	json_decref(root);
 	ck_assert_int_eq(results_load(path, &r), 0);
 	ck_assert(r.run[0].series.present && !r.run[0].series.usable);

@@ -4,7 +4,8 @@
  * per variant, so that outputs can say what was excluded), and everything a report
  * shows: the tool, the environment, the scenario, the design, the variants and their
  * overrides, every repetition's record (status, reason, evidence, conformance,
- * series, console excerpt) and the boots. Nothing else reads the JSON document.
+ * series, console excerpt) and the boots. `compare` and `report` read results.json
+ * through this model only.
  *
  * The file is untrusted: a field that is absent or of another type than the schema's
  * is NULL (strings), NAN (numbers) or empty (lists), never an error, unless this

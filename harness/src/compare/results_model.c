@@ -82,7 +82,10 @@ static size_t count_leaves(json_t *obj)
 	json_t *v;
 	size_t n = 0;
 
-	json_object_foreach(obj, key, v) n += json_is_object(v) ? count_leaves(v) : 1;
+	json_object_foreach(obj, key, v)
+	{
+		n += json_is_object(v) ? count_leaves(v) : 1;
+	}
 	return n;
 }
 
@@ -116,8 +119,8 @@ static int load_kvs(struct pvb_results *r, struct pvb_kvs *kvs, json_t *obj, con
 	json_t *v;
 
 	*kvs = (struct pvb_kvs){0};
-	if (!(kvs->kv = zalloc(r, prefix ? count_leaves(obj) : json_object_size(obj),
-			       sizeof(*kvs->kv))))
+	if (!(kvs->kv =
+		  zalloc(r, prefix ? count_leaves(obj) : json_object_size(obj), sizeof(*kvs->kv))))
 		return -ENOMEM;
 	if (prefix)
 		return flatten(r, kvs, prefix, obj);
@@ -134,26 +137,28 @@ static int load_kvs(struct pvb_results *r, struct pvb_kvs *kvs, json_t *obj, con
 static const char **load_strings(struct pvb_results *r, json_t *arr, bool keep_slots, size_t *n)
 {
 	const char **s = zalloc(r, json_array_size(arr), sizeof(*s));
-	json_t *e;
-	size_t i;
 
 	*n = 0;
-	if (s)
-		json_array_foreach(arr, i, e) if (keep_slots || json_is_string(e)) s[(*n)++] =
-		    json_string_value(e);
+	for (size_t i = 0; s && i < json_array_size(arr); i++) {
+		json_t *e = json_array_get(arr, i);
+
+		if (keep_slots || json_is_string(e))
+			s[(*n)++] = json_string_value(e);
+	}
 	return s;
 }
 
 static int load_checks(struct pvb_results *r, struct pvb_run *run, json_t *checks)
 {
-	json_t *c;
-	size_t i;
-
 	if (!(run->check = zalloc(r, json_array_size(checks), sizeof(*run->check))))
 		return -ENOMEM;
-	json_array_foreach(checks, i, c) run->check[run->ncheck++] = (struct pvb_check){
-	    rj_str(c, "key"), rj_str(c, "expected"), rj_str(c, "actual"),
-	    json_is_true(json_object_get(c, "ok"))};
+	for (size_t i = 0; i < json_array_size(checks); i++) {
+		json_t *c = json_array_get(checks, i);
+
+		run->check[run->ncheck++] =
+		    (struct pvb_check){rj_str(c, "key"), rj_str(c, "expected"), rj_str(c, "actual"),
+				       json_is_true(json_object_get(c, "ok"))};
+	}
 	return 0;
 }
 
@@ -165,8 +170,6 @@ static long long summary_count(json_t *summary, const char *key)
 static int load_conformance(struct pvb_results *r, struct pvb_conformance *pc, json_t *conf)
 {
 	json_t *checks = json_object_get(conf, "checks"), *sum = json_object_get(conf, "summary");
-	json_t *c;
-	size_t i;
 
 	pc->present = conf != NULL;
 	pc->has_checks = json_is_array(checks);
@@ -177,9 +180,14 @@ static int load_conformance(struct pvb_results *r, struct pvb_conformance *pc, j
 	pc->skip = summary_count(sum, "skip");
 	if (!(pc->check = zalloc(r, json_array_size(checks), sizeof(*pc->check))))
 		return -ENOMEM;
-	json_array_foreach(checks, i, c) pc->check[pc->ncheck++] = (struct pvb_conform_check){
-	    rj_str(c, "name"),	 rj_str(c, "subject"),	rj_str(c, "level"), rj_str(c, "result"),
-	    rj_str(c, "source"), rj_str(c, "expected"), rj_str(c, "actual")};
+	for (size_t i = 0; i < json_array_size(checks); i++) {
+		json_t *c = json_array_get(checks, i);
+
+		pc->check[pc->ncheck++] = (struct pvb_conform_check){
+		    rj_str(c, "name"),	 rj_str(c, "subject"), rj_str(c, "level"),
+		    rj_str(c, "result"), rj_str(c, "source"),  rj_str(c, "expected"),
+		    rj_str(c, "actual")};
+	}
 	return 0;
 }
 
@@ -209,8 +217,6 @@ static struct pvb_point load_point(json_t *e)
 
 static int load_series(struct pvb_results *r, struct pvb_run_series *s, json_t *series)
 {
-	json_t *e;
-	size_t i;
 
 	s->present = series != NULL;
 	s->usable = json_is_array(series) && json_array_size(series) <= PVB_SERIES_MAX_POINTS;
@@ -218,7 +224,8 @@ static int load_series(struct pvb_results *r, struct pvb_run_series *s, json_t *
 		return 0;
 	if (!(s->pt = zalloc(r, json_array_size(series), sizeof(*s->pt))))
 		return -ENOMEM;
-	json_array_foreach(series, i, e) s->pt[s->n++] = load_point(e);
+	for (size_t i = 0; i < json_array_size(series); i++)
+		s->pt[s->n++] = load_point(json_array_get(series, i));
 	return 0;
 }
 
@@ -251,12 +258,13 @@ static int load_run(struct pvb_results *r, struct pvb_run *run, json_t *rr)
 
 static int load_runs(struct pvb_results *r)
 {
-	json_t *runs = json_object_get(r->root, "runs"), *rr;
-	size_t i;
+	json_t *runs = json_object_get(r->root, "runs");
 
 	if (!(r->run = zalloc(r, json_array_size(runs), sizeof(*r->run))))
 		return -ENOMEM;
-	json_array_foreach(runs, i, rr) if (load_run(r, &r->run[r->nrun++], rr)) return -ENOMEM;
+	for (size_t i = 0; i < json_array_size(runs); i++)
+		if (load_run(r, &r->run[r->nrun++], json_array_get(runs, i)))
+			return -ENOMEM;
 	return 0;
 }
 
@@ -272,19 +280,23 @@ static int load_boot(struct pvb_results *r, struct pvb_boot *b, json_t *jb, size
 	b->stage = zalloc(r, json_object_size(tl), sizeof(*b->stage));
 	if (!b->variant || !b->stage)
 		return -ENOMEM;
-	json_object_foreach(tl, key, v) if (json_is_number(v)) b->stage[b->nstage++] =
-	    (struct pvb_stage){key, json_number_value(v)};
+	json_object_foreach(tl, key, v)
+	{
+		if (json_is_number(v))
+			b->stage[b->nstage++] = (struct pvb_stage){key, json_number_value(v)};
+	}
 	return 0;
 }
 
 static int load_boots(struct pvb_results *r)
 {
-	json_t *boots = json_object_get(r->root, "boots"), *b;
-	size_t i;
+	json_t *boots = json_object_get(r->root, "boots");
 
 	if (!(r->boot = zalloc(r, json_array_size(boots), sizeof(*r->boot))))
 		return -ENOMEM;
-	json_array_foreach(boots, i, b) if (load_boot(r, &r->boot[r->nboot++], b, i)) return -ENOMEM;
+	for (size_t i = 0; i < json_array_size(boots); i++)
+		if (load_boot(r, &r->boot[r->nboot++], json_array_get(boots, i), i))
+			return -ENOMEM;
 	return 0;
 }
 
@@ -309,7 +321,8 @@ static int load_overrides(struct pvb_results *r)
 	json_array_foreach(vars, i, v)
 	{
 		const char *name = rj_str(v, "name");
-		struct pvb_variant *pv = name ? (struct pvb_variant *)results_variant(r, name) : NULL;
+		struct pvb_variant *pv =
+		    name ? (struct pvb_variant *)results_variant(r, name) : NULL;
 
 		if (pv && first_named(vars, i, name) &&
 		    (load_kvs(r, &pv->overrides, json_object_get(v, "overrides"), NULL) ||
@@ -356,12 +369,21 @@ static int load_design(struct pvb_results *r)
 	ds->max_minutes = num(d, "max_minutes");
 	ds->capped_by = rj_str(d, "capped_by");
 	ds->plan = rj_str(d, "plan");
-	json_object_foreach(json_object_get(d, "pilot_cv_pct"), var, per) n += json_object_size(per);
+	json_object_foreach(json_object_get(d, "pilot_cv_pct"), var, per)
+	{
+		n += json_object_size(per);
+	}
 	if (!(ds->cv = zalloc(r, n, sizeof(*ds->cv))))
 		return -ENOMEM;
 	json_object_foreach(json_object_get(d, "pilot_cv_pct"), var, per)
-	    json_object_foreach(per, metric, v) ds->cv[ds->ncv++] =
-		(struct pvb_design_cv){var, metric, json_is_number(v) ? json_number_value(v) : NAN};
+	{
+		json_object_foreach(per, metric, v)
+		{
+			double cv = json_is_number(v) ? json_number_value(v) : NAN;
+
+			ds->cv[ds->ncv++] = (struct pvb_design_cv){var, metric, cv};
+		}
+	}
 	return 0;
 }
 

@@ -9,8 +9,8 @@
  * series from guests are bounded and checked point by point, and gnuplot runs with a
  * timeout. This file holds the table, the driver, the helpers every family uses
  * (report_chart_int.h) and the running of gnuplot. */
-#include "report_chart_int.h"
 #include "pvbench/workload.h"
+#include "report_chart_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,14 @@
 
 #define GNUPLOT_TIMEOUT_S 120
 
-enum chart_kind { CHART_METRIC, CHART_LATENCY, CHART_BOOT, CHART_SWEEP, CHART_INTERVALS, CHART_RATES };
+enum chart_kind {
+	CHART_METRIC,
+	CHART_LATENCY,
+	CHART_BOOT,
+	CHART_SWEEP,
+	CHART_INTERVALS,
+	CHART_RATES
+};
 
 /* The families in the order the report shows them. chart: the WL_CHART_* a run's
  * workload must declare for the family to read it, NULL for families drawn from
@@ -64,7 +71,7 @@ static bool report_wants(const struct report *r, const char *chart)
 }
 
 const char gp_colors[8][8] = {"#1f5fa8", "#d9480f", "#2b8a3e", "#862e9c",
-				    "#c92a2a", "#5c940d", "#0b7285", "#e67700"};
+			      "#c92a2a", "#5c940d", "#0b7285", "#e67700"};
 
 /* Text for a gnuplot single-quoted string: letters, digits and a few harmless
  * punctuation marks; anything else (quotes, backquotes, @, <, &, # ...) becomes '?',
@@ -140,8 +147,7 @@ void gp_begin(struct rbuf *gp, const char *name, const char *title, const struct
 		  gp_label(l, sizeof(l), y->label));
 	rb_puts(gp, "set grid ytics\nset key outside bottom center horizontal reverse Left\n"
 		    "set border 3\nset tics nomirror\n");
-	rb_printf(gp, "set format x '%%.12g'\nset format y '%s'\nys = %.10g\n", y->format,
-		  y->div);
+	rb_printf(gp, "set format x '%%.12g'\nset format y '%s'\nys = %.10g\n", y->format, y->div);
 }
 
 void gp_end(struct rbuf *gp, const char *name)

@@ -24,12 +24,12 @@ struct chart_ctx {
 
 /* The families (report_chart.c's table): each draws its charts (0) or fails with
  * -ENOMEM or a write error. */
-int charts_metric(struct chart_ctx *c);	   /* report_chart_metric.c */
-int charts_latency(struct chart_ctx *c);   /* report_chart_metric.c */
-int chart_intervals(struct chart_ctx *c);  /* report_chart_series.c */
-int chart_rates(struct chart_ctx *c);	   /* report_chart_series.c */
-int charts_sweep(struct chart_ctx *c);	   /* report_chart_sweep.c */
-int chart_boot(struct chart_ctx *c);	   /* report_chart_boot.c */
+int charts_metric(struct chart_ctx *c);	  /* report_chart_metric.c */
+int charts_latency(struct chart_ctx *c);  /* report_chart_metric.c */
+int chart_intervals(struct chart_ctx *c); /* report_chart_series.c */
+int chart_rates(struct chart_ctx *c);	  /* report_chart_series.c */
+int charts_sweep(struct chart_ctx *c);	  /* report_chart_sweep.c */
+int chart_boot(struct chart_ctx *c);	  /* report_chart_boot.c */
 
 /* Whether the workload of run (scenario.workload) declares chart (WL_CHART_*,
  * workload.h). */
@@ -61,8 +61,8 @@ void axis_format(char *fmt, size_t len, double lo, double hi);
 double metric_range(const struct report *r, size_t lo, size_t hi, const char *metric,
 		    double *minpos);
 /* The linear y axis of a metric over runs [lo, hi). */
-void metric_axis(const struct report *r, size_t lo, size_t hi, const char *metric,
-		 const char *unit, struct chart_axis *a);
+void metric_axis(const struct report *r, size_t lo, size_t hi, const char *metric, const char *unit,
+		 struct chart_axis *a);
 /* "metric (unit, higher is better)" into buf (returned); *unit gets the unit. */
 const char *metric_title(const struct report *r, const char *metric, char *buf, size_t len,
 			 const char **unit);

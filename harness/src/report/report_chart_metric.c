@@ -27,8 +27,8 @@ double metric_range(const struct report *r, size_t lo, size_t hi, const char *me
 	return m;
 }
 
-void metric_axis(const struct report *r, size_t lo, size_t hi, const char *metric,
-		 const char *unit, struct chart_axis *a)
+void metric_axis(const struct report *r, size_t lo, size_t hi, const char *metric, const char *unit,
+		 struct chart_axis *a)
 {
 	double minpos, max = metric_range(r, lo, hi, metric, &minpos);
 
@@ -67,9 +67,9 @@ const char *metric_title(const struct report *r, const char *metric, char *buf, 
 	}
 	*unit = m.unit;
 	snprintf(buf, len, "%s (%s%s%s)", metric, m.unit, *m.unit ? ", " : "",
-		 m.better == METRIC_BETTER_UNKNOWN  ? "direction unknown"
-		 : m.better == METRIC_HIGHER ? "higher is better"
-					     : "lower is better");
+		 m.better == METRIC_BETTER_UNKNOWN ? "direction unknown"
+		 : m.better == METRIC_HIGHER	   ? "higher is better"
+						   : "lower is better");
 	return buf;
 }
 
@@ -223,12 +223,13 @@ static void latency_series(const struct report *r, const struct pct_group *g, st
 				continue;
 			rb_puts(dat, "\n\n");
 			report_var_label(r, i, v->name, cap, sizeof(cap));
-			rb_printf(plot,
-				  "%s'%s.dat' index %d using "
-				  "1:(column(2)/ys):(column(3)/ys):(column(4)/ys) with yerrorlines lw 2 "
-				  "pt 7 lc rgb '%s' title '%s'",
-				  k ? ", " : "plot ", name, k, gp_colors[k % ARRAY_SIZE(gp_colors)],
-				  gp_label(lab, sizeof(lab), cap));
+			rb_printf(
+			    plot,
+			    "%s'%s.dat' index %d using "
+			    "1:(column(2)/ys):(column(3)/ys):(column(4)/ys) with yerrorlines lw 2 "
+			    "pt 7 lc rgb '%s' title '%s'",
+			    k ? ", " : "plot ", name, k, gp_colors[k % ARRAY_SIZE(gp_colors)],
+			    gp_label(lab, sizeof(lab), cap));
 			k++;
 		}
 }

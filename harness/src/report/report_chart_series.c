@@ -6,8 +6,8 @@
  * (results_load.h; a longer array leaves the repetition out), at most
  * SERIES_MAX_TOTAL interval points go into the chart, and times beyond
  * SERIES_MAX_SECONDS are not an interval of any run. */
-#include "report_chart_int.h"
 #include "pvbench/workload.h"
+#include "report_chart_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -96,7 +96,8 @@ static size_t rate_points(const struct pvb_run_series *s, struct ipoint *pts, si
 	size_t n = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
-		double x = s->pt[i].offered_rate, y = s->pt[i].reply_rate, calls = s->pt[i].num_calls;
+		double x = s->pt[i].offered_rate, y = s->pt[i].reply_rate,
+		       calls = s->pt[i].num_calls;
 
 		if (isnan(x) || isnan(y) || x < 0 || y < 0 || !(calls > 0)) {
 			(*bad)++;
@@ -148,8 +149,8 @@ static int series_blocks(const struct report *r, struct series_pass *p)
 				const struct pvb_run_series *series = &run->run[k].series;
 				size_t n;
 
-				if (strcmp(run->run[k].variant, var) || run->run[k].status != PVB_OK ||
-				    !series->present)
+				if (strcmp(run->run[k].variant, var) ||
+				    run->run[k].status != PVB_OK || !series->present)
 					continue;
 				if (!series->usable ||
 				    (!p->rates && series->n > SERIES_MAX_TOTAL - t->points)) {
@@ -164,7 +165,8 @@ static int series_blocks(const struct report *r, struct series_pass *p)
 				if (!n)
 					continue;
 				for (size_t q = 0; q < n; q++) {
-					rb_printf(&p->dat, "%.9g %.10g\n", p->pts[q].x, p->pts[q].y);
+					rb_printf(&p->dat, "%.9g %.10g\n", p->pts[q].x,
+						  p->pts[q].y);
 					t->maxy = fmax(t->maxy, p->pts[q].y);
 					p->maxxy = fmax(p->maxxy, fmax(p->pts[q].x, p->pts[q].y));
 				}

@@ -78,8 +78,7 @@ static size_t sweep_blocks(const struct pvb_results *res, const double *vals, co
 
 /* Tick format of a sweep's x axis: its ticks reach from the smallest value other
  * than 0 (or a tenth of the largest, for linear steps) to the largest. */
-static void sweep_xformat(const struct pvb_results *res, const double *vals, char *fmt,
-			  size_t len)
+static void sweep_xformat(const struct pvb_results *res, const double *vals, char *fmt, size_t len)
 {
 	double lo = INFINITY, hi = 0;
 
@@ -113,7 +112,8 @@ static int chart_sweep(struct chart_ctx *c, size_t run, const char *key, const d
 		gp_begin(gp, name, title, &y);
 		sweep_xformat(res, vals, xf, sizeof(xf));
 		rb_printf(gp, "set xlabel '%s'\nset format x '%s'\nunset key\n%s",
-			  gp_label(xl, sizeof(xl), key), xf, ratio >= 8 ? "set logscale x 2\n" : "");
+			  gp_label(xl, sizeof(xl), key), xf,
+			  ratio >= 8 ? "set logscale x 2\n" : "");
 		rb_printf(gp,
 			  "plot '%s.dat' index 0 using "
 			  "1:(column(2)/ys):(column(3)/ys):(column(4)/ys) with yerrorlines lw 2 "
