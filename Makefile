@@ -18,7 +18,7 @@ GUEST     := $(B)/guest/pvbench-agent $(B)/guest/pvbench-hotplug $(patsubst work
              $(patsubst drivers/%/guest/main.c,$(B)/guest/pvbench-%,$(wildcard drivers/*/guest/main.c))
 DEPS_STAMP := $(B)/.deps-build
 
-.PHONY: all deps images check layers unit-check integration-check demo bench-boot bench-precision check-scenarios clean fuzz format
+.PHONY: all deps images check layers unit-check integration-check demo bench-boot bench-precision check-scenarios clean fuzz format readme-options
 
 all: $(B)/pvbench $(GUEST)
 
@@ -47,10 +47,16 @@ $(B)/guest/pvbench-agent: harness/agent/pvbench-agent.c harness/src/machine/prot
 $(B)/guest/pvbench-hotplug: hypervisor/pvbench-hotplug.c harness/include/pvbench/hotplug.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lxenstore
-$(B)/guest/pvbench-%: workloads/%/guest/*.c | $(DEPS_STAMP)
+# Every .c of the program's guest/ folder is compiled; the headers it may include
+# (its guest/*.h, the *.h shared with the host side, guest_cli.h) trigger a rebuild.
+.SECONDEXPANSION:
+GUEST_HDRS := harness/include/pvbench/guest_cli.h
+$(B)/guest/pvbench-%: workloads/%/guest/*.c $$(wildcard workloads/$$*/guest/*.h) $(wildcard workloads/*/*.h) \
+		$(GUEST_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) -lxenvchan -lxenstore -lxenevtchn -lm
-$(B)/guest/pvbench-%: drivers/%/guest/*.c | $(DEPS_STAMP)
+$(B)/guest/pvbench-%: drivers/%/guest/*.c $$(wildcard drivers/$$*/guest/*.h drivers/$$*/*.h) \
+		$(GUEST_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) -lxenstore -lxenevtchn -lxengnttab -lm
 
@@ -78,6 +84,17 @@ layers:
 	ci/check-layers
 
 check: layers unit-check integration-check
+
+# README.md's command section, between its options:begin and options:end lines, from
+# the commands' option tables (build/pvbench --help-markdown); check_cli fails when
+# the two differ.
+readme-options: $(B)/pvbench
+	grep -q '^<!-- options:begin' README.md && grep -q '^<!-- options:end -->' README.md
+	$(B)/pvbench --help-markdown > $(B)/readme-options.md
+	awk -v gen=$(B)/readme-options.md '/^<!-- options:end -->/ { skip = 0 } !skip { print } \
+		/^<!-- options:begin/ { while ((getline l < gen) > 0) print l; skip = 1 }' \
+		README.md > README.md.tmp
+	mv README.md.tmp README.md
 
 # The main job end to end: packages, images, Xen boot, the blk-mq scenario, a report.
 DEMO_DIR ?= $(B)/runs/demo-$(shell date -u +%Y%m%d-%H%M%S)

@@ -3,6 +3,7 @@
 # packages (mmdebstrap) and writes a JSON manifest beside them.
 #
 # Usage: hypervisor/build-images.sh [--force] [--check] OUT_DIR GUEST_BIN_DIR
+#        hypervisor/build-images.sh --print-list LIST
 #
 #   OUT_DIR        image cache (build/images): xen, vmlinuz, vmlinux (the domU's
 #                  kernel, uncompressed), dom0.cpio.zst,
@@ -12,9 +13,19 @@
 #   --force        rebuild even when the inputs are unchanged
 #   --check        only report whether a rebuild is needed (exit 0 up to date,
 #                  10 stale or missing, 11 corrupt)
+#   --print-list   only print LIST as the build reads it, one name a line
 #
-# Inputs hashed into the manifest: this recipe directory, the guest programs and the
-# candidate versions of the top-level packages. Up to date means: same input hash and
+# Package and module lists (LIST): packages.dom0 (Debian packages of the dom0 root,
+# which the domU's programs are copied from), modules.dom0 and modules.domU (kernel
+# modules copied into each initramfs with their dependencies). Each is the union of
+# hypervisor/LIST (what the platform needs) and every workloads/<wl>/LIST (what a
+# workload needs; each file optional), sorted, each name once. Format: one name a
+# line, '#' starts a comment. There is no packages.domU: the domU root has no
+# package list, its programs are copied from the dom0 root (step 4 names them).
+#
+# Inputs hashed into the manifest: this recipe directory, the workloads' lists, the
+# guest programs and the candidate versions of the top-level packages (so adding or
+# editing a list rebuilds the images). Up to date means: same input hash and
 # every image file matches its size and sha256 in the manifest. The build happens in
 # OUT_DIR/.build and replaces the previous images only when it succeeded, so a failed
 # build leaves the previous images usable.
@@ -22,12 +33,38 @@ set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd) # the repository; inputs are named relative to it
+die() { echo "error: $*" >&2; exit 1; }
+
+# --- package and module lists ---------------------------------------------------
+LISTS="packages.dom0 modules.dom0 modules.domU"
+list_files() { # list_files LIST: the files LIST is made of, the platform's first
+	local f
+	[ -f "$here/$1" ] && printf '%s\n' "$here/$1"
+	for f in "$top"/workloads/*/"$1"; do
+		[ -f "$f" ] && printf '%s\n' "$f"
+	done
+	return 0
+}
+read_list() { # read_list LIST: the names in LIST's files, sorted, each once
+	local f
+	case " $LISTS " in *" $1 "*) ;; *) die "no list '$1' (lists: $LISTS)" ;; esac
+	for f in "$top"/workloads/*/packages.domU; do
+		[ -e "$f" ] && die "${f#"$top"/}: the domU root has no package list (its" \
+			"programs are copied from the dom0 root): list the package in packages.dom0"
+	done
+	list_files "$1" | while read -r f; do sed -e 's/#.*//' "$f"; done |
+		tr -s '[:blank:]' '\n' | sed '/^$/d' | LC_ALL=C sort -u
+}
+
 force=0 check=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--force) force=1; shift ;;
 	--check) check=1; shift ;;
-	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--print-list) [ $# -eq 2 ] || { echo "usage: $0 --print-list LIST" >&2; exit 2; }
+		read_list "$2"; exit 0 ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	-*) echo "error: unknown option '$1'" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -40,9 +77,9 @@ guest=$(cd "$guest" && pwd)
 t_start=$(date +%s)
 nsteps=8
 progress() { printf '[images %s/%s] %s\n' "$1" "$nsteps" "$2" >&2; }
-die() { echo "error: $*" >&2; exit 1; }
 
-pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages.dom0" | tr '\n' ' ')
+pkgs=$(read_list packages.dom0 | tr '\n' ' ')
+[ -n "$pkgs" ] || die "no packages in packages.dom0"
 kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 	awk '/Depends: linux-image-[0-9]/{print $2; exit}')
 [ -n "$kpkg" ] || die "cannot resolve linux-image-amd64 to a kernel ABI package (run 'apt-get update')"
@@ -51,19 +88,26 @@ xpkg=xen-hypervisor-4.17-amd64
 
 # --- input hash -----------------------------------------------------------------
 inputs_json() {
-	local f
+	local f l key lists=()
+	for l in $LISTS; do lists+=("$top"/workloads/*/"$l"); done
 	{
-		for f in "$here"/* "$guest"/*; do
+		# named relative to the repository (hypervisor/..., workloads/...), the guest
+		# programs as guest/NAME, so the hash does not depend on where it is checked out
+		for f in "$here"/* "${lists[@]}" "$guest"/*; do
 			[ -f "$f" ] || continue
-			[ "${f#"$guest"/}" = "$f" ] || [ -x "$f" ] || continue
-			printf '%s\t%s\n' "${f#"$here"/../}" "$(sha256sum <"$f" | cut -d' ' -f1)"
+			key=${f#"$top"/}
+			if [ "${f#"$guest"/}" != "$f" ]; then
+				[ -x "$f" ] || continue
+				key=guest/${f#"$guest"/}
+			fi
+			printf '%s\t%s\n' "$key" "$(sha256sum <"$f" | cut -d' ' -f1)"
 		done
 		# one apt-cache call for all packages (one per package took ~40 s in all)
 		# shellcheck disable=SC2086
 		apt-cache policy $pkgs $kpkg $xpkg 2>/dev/null | awk '
 			/^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
 			/^  Candidate:/ { printf "apt:%s\t%s\n", p, $2 }' | sort
-	} | sed "s|^$guest/|guest/|" | jq -R -s 'split("\n") | map(select(length>0) |
+	} | jq -R -s 'split("\n") | map(select(length>0) |
 		split("\t") | {(.[0]): .[1]}) | add'
 }
 inputs=$(inputs_json)
@@ -186,19 +230,22 @@ extract_vmlinux "$b/vmlinuz" "$b/vmlinux"
 # The package ships no modules.dep (its postinst runs depmod): make one.
 depmod -b "$b/kernel" "$kabi"
 
-# copy_modules DEST LIST: copies the modules named in LIST and everything they
-# depend on (modules.dep) into DEST/lib/modules/KABI, then runs depmod there.
+# copy_modules DEST LIST: copies the modules named in LIST (modules.dom0 or
+# modules.domU, read_list) and everything they depend on (modules.dep) into
+# DEST/lib/modules/KABI, then runs depmod there.
 copy_modules() {
-	local dest=$1 list=$2 kdir=$b/kernel/lib/modules/$kabi m path todo=() seen=" "
+	local dest=$1 list=$2 kdir=$b/kernel/lib/modules/$kabi m path todo=() seen=" " names
+	names=$(read_list "$list")
 	mkdir -p "$dest/lib/modules/$kabi"
 	cp "$kdir"/modules.order "$kdir"/modules.builtin* "$dest/lib/modules/$kabi/"
 	while read -r m; do
 		path=$(awk -v m="$m" -F: '{n=$1; sub(".*/","",n); sub("\\.ko$","",n);
 			gsub("-","_",n); mm=m; gsub("-","_",mm); if (n==mm) {print $1; exit}}' \
 			"$kdir/modules.dep")
-		[ -n "$path" ] || die "module '$m' (from $list) not in $kpkg"
+		[ -n "$path" ] || die "module '$m' (from $list: $(list_files "$list" |
+			sed "s|^$top/||" | paste -sd' ')) not in $kpkg"
 		todo+=("$path")
-	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list")
+	done <<<"$names"
 	while [ ${#todo[@]} -gt 0 ]; do
 		m=${todo[0]}; todo=("${todo[@]:1}")
 		case "$seen" in *" $m "*) continue ;; esac
@@ -228,7 +275,7 @@ rm -rf "$root"/usr/lib/python3* "$root"/usr/lib/xen-4.17/bin/pygrub \
 	"$root"/usr/share/vim "$root"/usr/share/zsh "$root"/usr/share/info \
 	"$root"/usr/lib/valgrind "$root"/usr/share/qemu "$root"/usr/share/seabios
 find "$root"/usr/bin "$root"/usr/sbin -name 'python3*' -delete
-copy_modules "$root" "$here/modules.dom0"
+copy_modules "$root" modules.dom0
 
 # --- 4. domU root: busybox, fio, iperf3, agent, modules, and their libraries ---
 progress 4 "assemble domU root"
@@ -285,7 +332,7 @@ for lib in lib lib64; do
 	fi
 	ln -sfn "usr/$lib" "$uroot/$lib"
 done
-copy_modules "$uroot" "$here/modules.domU"
+copy_modules "$uroot" modules.domU
 install -m 0755 "$here/domU-init" "$uroot/init"
 
 # --- 5. pvbench guest programs into both roots ----------------------------------

@@ -1,7 +1,7 @@
 /* check_report.c: unit tests of the report writers: escapers and number formats,
- * the option-table parser, text/Markdown tables, and `pvbench report` on the
- * synthetic fixtures (harness/tests/data/results): files written, charts inlined,
- * hostile strings escaped, the TCG banner, and single error lines with exit 2; on
+ * text/Markdown tables, and `pvbench report` on the synthetic fixtures
+ * (harness/tests/data/results): files written, charts inlined, hostile strings
+ * escaped, the TCG banner, and single error lines with exit 2; on
  * the recorded iperf3 run (net-mq-quick): its tables, evidence and the chart of
  * throughput per interval, and that malformed series from a guest are left out.
  * Run from the repository root; chart checks are skipped when gnuplot is absent. */
@@ -146,38 +146,6 @@ START_TEST(test_chart_axis)
 		      c->maxabs, a.div, c->div);
 	ck_assert_str_eq(a.label, c->label);
 	ck_assert_str_eq(a.format, c->format);
-}
-END_TEST
-
-/* ---- option tables ---- */
-
-START_TEST(test_cli_parse)
-{
-	const char *s = NULL;
-	double x = 2;
-	unsigned long n = 5;
-	bool f = false;
-	const struct cli_opt opts[] = {
-	    {"--str", CLI_STR, &s, 0, 0, "S", ""},
-	    {"--x", CLI_DOUBLE, &x, 0, 10, "X", ""},
-	    {"--n", CLI_ULONG, &n, 1, 100, "N", ""},
-	    {"--flag", CLI_FLAG, &f, 0, 0, NULL, ""},
-	};
-	char *argv[] = {"cmd", "a", "--str", "v", "--x=2.5", "b", "--flag", "--", "--n", NULL};
-	char *pos[4];
-
-	ck_assert(freopen("/dev/null", "w", stderr)); /* the error lines are expected */
-	ck_assert_int_eq(cli_parse(9, argv, opts, 4, pos, 4), 3);
-	ck_assert_str_eq(s, "v");
-	ck_assert(x == 2.5 && f && n == 5);
-	ck_assert_str_eq(pos[0], "a");
-	ck_assert_str_eq(pos[1], "b");
-	ck_assert_str_eq(pos[2], "--n");
-	argv[4] = "--x=11";
-	ck_assert_int_eq(cli_parse(5, argv, opts, 4, pos, 4), -EINVAL);
-	argv[4] = "--n";
-	ck_assert_int_eq(cli_parse(5, argv, opts, 4, pos, 4), -EINVAL); /* needs a value */
-	ck_assert_int_eq(cli_parse(3, argv, opts, 4, pos, 0), -EINVAL); /* too many args */
 }
 END_TEST
 
@@ -771,7 +739,6 @@ static Suite *report_suite(void)
 	tcase_add_test(core, test_formats);
 	tcase_add_loop_test(core, test_chart_axis, 0, ARRAY_SIZE(axis_cases));
 	tcase_add_test(core, test_text_table);
-	tcase_add_test(core, test_cli_parse);
 	tcase_add_test(core, test_report_two_runs);
 	tcase_add_test(core, test_report_sweep);
 	tcase_add_test(limits, test_report_hostile);

@@ -1,5 +1,5 @@
 /* lat_stats.h: the statistics of the xenwatch workload, shared by the dom0 program
- * (workloads/xenwatch/guest/main.c, which computes them) and the host side
+ * (workloads/xenwatch/guest/output.c, which computes them) and the host side
  * (xenwatch.h, whose tests check this very code): a log2 histogram of times. The
  * summary of a set of times (min, nearest-rank percentiles, max, mean) is
  * time_summarize() in workloads/evtchn/rtt_stats.h, shared with the evtchn workload

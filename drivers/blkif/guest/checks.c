@@ -4,6 +4,16 @@
  * makes sure the backend still serves. */
 #include "blkif_guest.h"
 
+/* len bytes (a multiple of 8) of the splitmix64 stream from seed. */
+static void fill_splitmix(uint8_t *p, size_t len, uint64_t seed)
+{
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t x = blkif_splitmix64(&seed);
+
+		memcpy(p + i, &x, 8);
+	}
+}
+
 typedef void check_fn(const struct blkif_check *c, struct outcome *o);
 
 static void judge(const struct blkif_check *c, struct outcome *o)
@@ -13,19 +23,21 @@ static void judge(const struct blkif_check *c, struct outcome *o)
 
 static void ck_connect(const struct blkif_check *c, struct outcome *o)
 {
+	const struct vbd *v = &blkif_front.rw;
+
 	(void)c;
-	o->got = G.rw.connected ? BLKIF_ST_OKAY : BLKIF_ST_NONE;
-	o->r = G.rw.connected ? BLKIF_PASS : BLKIF_FAIL;
-	if (G.rw.connected)
+	o->got = v->connected ? BLKIF_ST_OKAY : BLKIF_ST_NONE;
+	o->r = v->connected ? BLKIF_PASS : BLKIF_FAIL;
+	if (v->connected)
 		addf(o->detail, sizeof(o->detail), "%s: ring-ref %u event-channel %u backend %s",
-		     G.rw.fe, G.rw.ring_ref, G.rw.port, G.rw.be);
+		     v->fe, v->ring_ref, v->port, v->be);
 	else
-		addf(o->detail, sizeof(o->detail), "%s", G.rw.why);
+		addf(o->detail, sizeof(o->detail), "%s", v->why);
 }
 
 static void ck_geometry(const struct blkif_check *c, struct outcome *o)
 {
-	struct vbd *v = &G.rw;
+	struct vbd *v = &blkif_front.rw;
 	unsigned ss = v->sector_size, ps = v->phys_sector_size;
 	bool ok = ss >= 512 && !(ss & (ss - 1)) && ps && ps % ss == 0 &&
 		  (v->sectors * ss) % ps == 0 && v->sectors;
@@ -40,7 +52,7 @@ static void ck_geometry(const struct blkif_check *c, struct outcome *o)
 /* Sends one request and judges its status. */
 static void single(const struct blkif_check *c, struct outcome *o, const struct blkif_request *r)
 {
-	o->got = one(&G.rw, r, o->detail, sizeof(o->detail), true);
+	o->got = send_for_status(&blkif_front.rw, r, o->detail, sizeof(o->detail), true);
 	judge(c, o);
 }
 
@@ -48,7 +60,7 @@ static void ck_read(const struct blkif_check *c, struct outcome *o)
 {
 	struct blkif_request r;
 
-	rw1(&r, BLKIF_OP_READ, G.rw.data_ref[0], TEST_SECTOR, 1);
+	encode_rw_page(&r, BLKIF_OP_READ, blkif_front.rw.data_ref[0], TEST_SECTOR, 1);
 	single(c, o, &r);
 }
 
@@ -57,7 +69,7 @@ static void ck_read(const struct blkif_check *c, struct outcome *o)
 static void write_readback(const struct blkif_check *c, struct outcome *o,
 			   const struct blkif_request_segment *segs, unsigned nseg, uint64_t seed)
 {
-	struct vbd *v = &G.rw;
+	struct vbd *v = &blkif_front.rw;
 	struct blkif_request r;
 	struct blkif_request_segment back[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 	size_t off = 0, total = 0;
@@ -65,10 +77,10 @@ static void write_readback(const struct blkif_check *c, struct outcome *o,
 
 	for (unsigned i = 0; i < nseg; i++)
 		total += (segs[i].last_sect - segs[i].first_sect + 1) << BLKIF_SECTOR_SHIFT;
-	fill(v->data, (size_t)nseg * BLKIF_PAGE_SIZE, seed);
+	fill_splitmix(v->data, (size_t)nseg * BLKIF_PAGE_SIZE, seed);
 	memset(v->data + 16 * BLKIF_PAGE_SIZE, 0, 11 * BLKIF_PAGE_SIZE);
 	blkif_encode_rw(&r, BLKIF_OP_WRITE, 0, 0, TEST_SECTOR, segs, nseg);
-	o->got = one(v, &r, o->detail, sizeof(o->detail), true);
+	o->got = send_for_status(v, &r, o->detail, sizeof(o->detail), true);
 	nback = (total + BLKIF_PAGE_SIZE - 1) / BLKIF_PAGE_SIZE;
 	for (unsigned i = 0; i < nback; i++) {
 		size_t left = total - (size_t)i * BLKIF_PAGE_SIZE;
@@ -78,7 +90,7 @@ static void write_readback(const struct blkif_check *c, struct outcome *o,
 	}
 	blkif_encode_rw(&r, BLKIF_OP_READ, 0, 0, TEST_SECTOR, back, nback);
 	if (o->got == BLKIF_ST_OKAY)
-		o->got |= one(v, &r, o->detail, sizeof(o->detail), true);
+		o->got |= send_for_status(v, &r, o->detail, sizeof(o->detail), true);
 	judge(c, o);
 	if (o->got != BLKIF_ST_OKAY)
 		return;
@@ -99,7 +111,7 @@ static void write_readback(const struct blkif_check *c, struct outcome *o,
 
 static void ck_write(const struct blkif_check *c, struct outcome *o)
 {
-	struct blkif_request_segment s = blkif_seg(G.rw.data_ref[0], 0, 7);
+	struct blkif_request_segment s = blkif_seg(blkif_front.rw.data_ref[0], 0, 7);
 
 	write_readback(c, o, &s, 1, 1);
 }
@@ -109,7 +121,7 @@ static void ck_write_maxseg(const struct blkif_check *c, struct outcome *o)
 	struct blkif_request_segment s[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 
 	for (unsigned i = 0; i < BLKIF_MAX_SEGMENTS_PER_REQUEST; i++)
-		s[i] = blkif_seg(G.rw.data_ref[i], i % 4, 7 - i % 3);
+		s[i] = blkif_seg(blkif_front.rw.data_ref[i], i % 4, 7 - i % 3);
 	write_readback(c, o, s, BLKIF_MAX_SEGMENTS_PER_REQUEST, 2);
 }
 
@@ -119,8 +131,9 @@ static void ck_flush(const struct blkif_check *c, struct outcome *o)
 
 	blkif_encode_flush(&r, 0, 0);
 	single(c, o, &r);
-	addf(o->detail, sizeof(o->detail), "feature-flush-cache %d", G.rw.flush);
-	if (o->r == BLKIF_FAIL && G.rw.flush != 1) /* unadvertised: the spec says nothing */
+	addf(o->detail, sizeof(o->detail), "feature-flush-cache %d", blkif_front.rw.flush);
+	if (o->r == BLKIF_FAIL &&
+	    blkif_front.rw.flush != 1) /* unadvertised: the spec says nothing */
 		o->r = BLKIF_WARN;
 }
 
@@ -128,20 +141,21 @@ static void ck_flush(const struct blkif_check *c, struct outcome *o)
  * n responses come back, each OKAY with a known id, no id twice (unless same_id). */
 static void batch(const struct blkif_check *c, struct outcome *o, unsigned n, bool same_id)
 {
-	struct vbd *v = &G.rw;
+	struct vbd *v = &blkif_front.rw;
 	struct blkif_response rsp[BLKIF_RING_SIZE_1PAGE];
 	bool seen[BLKIF_RING_SIZE_1PAGE] = {false};
-	uint64_t id0 = G.next_id;
+	uint64_t id0 = blkif_front.next_id;
 	unsigned got;
 
-	G.next_id += n;
+	blkif_front.next_id += n;
 	for (unsigned i = 0; i < n; i++) {
-		rw1(slot(v), BLKIF_OP_READ, v->data_ref[PG_LIVE], TEST_SECTOR + i, 1);
-		v->fr.sring->ring[(v->fr.req_prod_pvt - 1) % BLKIF_RING_SIZE_1PAGE].req.id =
-		    same_id ? id0 : id0 + i;
+		struct blkif_request *r = ring_next_request(v);
+
+		encode_rw_page(r, BLKIF_OP_READ, v->data_ref[PG_LIVE], TEST_SECTOR + i, 1);
+		r->id = same_id ? id0 : id0 + i;
 	}
-	kick(v);
-	got = collect(v, rsp, n, G.o.timeout * 1000L);
+	ring_push_notify(v);
+	got = ring_collect(v, rsp, n, blkif_front.opts.timeout * 1000L);
 	if (got < n) {
 		o->got |= BLKIF_ST_NONE;
 		addf(o->detail, sizeof(o->detail), "%u of %u responses", got, n);
@@ -166,7 +180,7 @@ static void batch(const struct blkif_check *c, struct outcome *o, unsigned n, bo
 
 static void ck_ring_full(const struct blkif_check *c, struct outcome *o)
 {
-	batch(c, o, RING_SIZE(&G.rw.fr), false);
+	batch(c, o, RING_SIZE(&blkif_front.rw.front_ring), false);
 }
 
 static void ck_id_dup(const struct blkif_check *c, struct outcome *o)
@@ -177,7 +191,7 @@ static void ck_id_dup(const struct blkif_check *c, struct outcome *o)
 /* The bad direct requests: built here, judged by the table. */
 static void ck_bad(const struct blkif_check *c, struct outcome *o)
 {
-	struct vbd *v = &G.rw;
+	struct vbd *v = &blkif_front.rw;
 	struct blkif_request r;
 	struct blkif_request_segment s[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 	grant_ref_t g = v->data_ref[0];
@@ -187,7 +201,7 @@ static void ck_bad(const struct blkif_check *c, struct outcome *o)
 		s[i] = blkif_seg(v->data_ref[i], 0, 7);
 	switch (id) {
 	case BLKIF_CK_OP_UNKNOWN:
-		rw1(&r, 0xe7, g, TEST_SECTOR, 1);
+		encode_rw_page(&r, 0xe7, g, TEST_SECTOR, 1);
 		break;
 	case BLKIF_CK_NSEG_ZERO:
 		blkif_encode_rw(&r, BLKIF_OP_READ, 0, 0, TEST_SECTOR, s, 0);
@@ -207,19 +221,19 @@ static void ck_bad(const struct blkif_check *c, struct outcome *o)
 		blkif_encode_rw(&r, BLKIF_OP_READ, 0, 0, TEST_SECTOR, s, 1);
 		break;
 	case BLKIF_CK_SECTOR_PAST_END:
-		rw1(&r, BLKIF_OP_READ, g, v->sectors, 1);
+		encode_rw_page(&r, BLKIF_OP_READ, g, v->sectors, 1);
 		break;
 	case BLKIF_CK_SECTOR_STRADDLE:
-		rw1(&r, BLKIF_OP_READ, g, v->sectors - 1, 2);
+		encode_rw_page(&r, BLKIF_OP_READ, g, v->sectors - 1, 2);
 		break;
 	case BLKIF_CK_SECTOR_WRAP:
-		rw1(&r, BLKIF_OP_READ, g, UINT64_MAX, 2);
+		encode_rw_page(&r, BLKIF_OP_READ, g, UINT64_MAX, 2);
 		break;
 	case BLKIF_CK_GREF_RO_READ:
-		rw1(&r, BLKIF_OP_READ, v->ro_ref, TEST_SECTOR, 1);
+		encode_rw_page(&r, BLKIF_OP_READ, v->ro_ref, TEST_SECTOR, 1);
 		break;
 	case BLKIF_CK_GREF_FOREIGN:
-		rw1(&r, BLKIF_OP_READ, FOREIGN_GREF, TEST_SECTOR, 1);
+		encode_rw_page(&r, BLKIF_OP_READ, FOREIGN_GREF, TEST_SECTOR, 1);
 		break;
 	default:
 		die("no request for check %s", c->name);
@@ -240,7 +254,7 @@ static void ck_bad(const struct blkif_check *c, struct outcome *o)
 
 static void ck_ro_write(const struct blkif_check *c, struct outcome *o)
 {
-	struct vbd *v = &G.ro;
+	struct vbd *v = &blkif_front.ro;
 	struct blkif_request r;
 	unsigned st;
 
@@ -250,14 +264,15 @@ static void ck_ro_write(const struct blkif_check *c, struct outcome *o)
 		     v->info);
 		return;
 	}
-	rw1(&r, BLKIF_OP_READ, v->data_ref[0], 0, 8);
-	st = one(v, &r, o->detail, sizeof(o->detail), false);
-	fill(v->data + BLKIF_PAGE_SIZE, BLKIF_PAGE_SIZE, 3);
-	rw1(&r, BLKIF_OP_WRITE, v->data_ref[1], 0, 8);
-	o->got = one(v, &r, o->detail, sizeof(o->detail), true);
+	encode_rw_page(&r, BLKIF_OP_READ, v->data_ref[0], 0, 8);
+	st = send_for_status(v, &r, o->detail, sizeof(o->detail), false);
+	fill_splitmix(v->data + BLKIF_PAGE_SIZE, BLKIF_PAGE_SIZE, 3);
+	encode_rw_page(&r, BLKIF_OP_WRITE, v->data_ref[1], 0, 8);
+	o->got = send_for_status(v, &r, o->detail, sizeof(o->detail), true);
 	judge(c, o);
-	rw1(&r, BLKIF_OP_READ, v->data_ref[2], 0, 8);
-	if (st != BLKIF_ST_OKAY || one(v, &r, o->detail, sizeof(o->detail), false) != BLKIF_ST_OKAY)
+	encode_rw_page(&r, BLKIF_OP_READ, v->data_ref[2], 0, 8);
+	if (st != BLKIF_ST_OKAY ||
+	    send_for_status(v, &r, o->detail, sizeof(o->detail), false) != BLKIF_ST_OKAY)
 		addf(o->detail, sizeof(o->detail), "could not read the sector back");
 	else if (memcmp(v->data, v->data + 2 * BLKIF_PAGE_SIZE, BLKIF_PAGE_SIZE)) {
 		o->r = BLKIF_FAIL;
@@ -268,18 +283,19 @@ static void ck_ro_write(const struct blkif_check *c, struct outcome *o)
 
 static void ck_op_echo(const struct blkif_check *c, struct outcome *o)
 {
-	o->got = G.echo_n ? BLKIF_ST_OKAY : 0;
-	if (G.echo_bad)
+	o->got = blkif_front.echo_n ? BLKIF_ST_OKAY : 0;
+	if (blkif_front.echo_bad)
 		o->got |= BLKIF_ST_OTHER;
 	judge(c, o);
 	addf(o->detail, sizeof(o->detail), "%u of %u responses echoed the operation%s%s",
-	     G.echo_n - G.echo_bad, G.echo_n, G.echo_bad ? ": " : "", G.echo_detail);
+	     blkif_front.echo_n - blkif_front.echo_bad, blkif_front.echo_n,
+	     blkif_front.echo_bad ? ": " : "", blkif_front.echo_detail);
 }
 
 /* An indirect request of nseg segments over pages 16.. (cycled), one indirect page. */
 static void indirect(struct blkif_request *r, uint8_t op, unsigned nseg, unsigned first_page)
 {
-	struct vbd *v = &G.rw;
+	struct vbd *v = &blkif_front.rw;
 	struct blkif_request_segment *d = (struct blkif_request_segment *)v->ind;
 
 	for (unsigned i = 0; i < nseg && i < BLKIF_SEGS_PER_INDIRECT_PAGE; i++)
@@ -289,7 +305,7 @@ static void indirect(struct blkif_request *r, uint8_t op, unsigned nseg, unsigne
 
 static bool skip_indirect(struct outcome *o, bool want_present)
 {
-	if ((G.rw.max_indirect > 0) == want_present)
+	if ((blkif_front.rw.max_indirect > 0) == want_present)
 		return false;
 	o->r = BLKIF_SKIP;
 	addf(o->detail, sizeof(o->detail), "backend %s feature-max-indirect-segments%s",
@@ -309,16 +325,16 @@ static void ck_indirect_absent(const struct blkif_check *c, struct outcome *o)
 
 static void ck_indirect_rt(const struct blkif_check *c, struct outcome *o)
 {
-	struct vbd *v = &G.rw;
+	struct vbd *v = &blkif_front.rw;
 	struct blkif_request r;
 	struct blkif_response rsp;
 
 	if (skip_indirect(o, true))
 		return;
-	fill(v->data, 16 * BLKIF_PAGE_SIZE, 4);
+	fill_splitmix(v->data, 16 * BLKIF_PAGE_SIZE, 4);
 	memset(v->data + 16 * BLKIF_PAGE_SIZE, 0, 16 * BLKIF_PAGE_SIZE);
 	indirect(&r, BLKIF_OP_WRITE, 16, 0);
-	o->got = one(v, &r, o->detail, sizeof(o->detail), false);
+	o->got = send_for_status(v, &r, o->detail, sizeof(o->detail), false);
 	indirect(&r, BLKIF_OP_READ, 16, 16);
 	o->got |= send_wait(v, &r, &rsp) ? blkif_status_bit(rsp.status) : BLKIF_ST_NONE;
 	judge(c, o);
@@ -334,14 +350,14 @@ static void ck_indirect_rt(const struct blkif_check *c, struct outcome *o)
 static void ck_indirect_over(const struct blkif_check *c, struct outcome *o)
 {
 	struct blkif_request r;
-	unsigned n = G.rw.max_indirect + 1;
+	unsigned n = blkif_front.rw.max_indirect + 1;
 
 	if (skip_indirect(o, true))
 		return;
 	if (blkif_indirect_pages(n) > 1) {
 		o->r = BLKIF_SKIP;
 		addf(o->detail, sizeof(o->detail), "max %d needs more than one indirect page",
-		     G.rw.max_indirect);
+		     blkif_front.rw.max_indirect);
 		return;
 	}
 	indirect(&r, BLKIF_OP_READ, n, 16);
@@ -357,7 +373,7 @@ static void ck_indirect_echo(const struct blkif_check *c, struct outcome *o)
 	if (skip_indirect(o, true))
 		return;
 	indirect(&r, BLKIF_OP_READ, 2, 16);
-	if (!send_wait(&G.rw, &r, &rsp)) {
+	if (!send_wait(&blkif_front.rw, &r, &rsp)) {
 		o->got = BLKIF_ST_NONE;
 	} else {
 		o->got = rsp.operation == BLKIF_OP_INDIRECT ? BLKIF_ST_OKAY : BLKIF_ST_OTHER;
@@ -373,14 +389,14 @@ static void ck_discard(const struct blkif_check *c, struct outcome *o)
 	struct blkif_request r;
 	bool absent = c == &blkif_checks[BLKIF_CK_DISCARD_ABSENT];
 
-	if ((G.rw.discard == 1) == absent) {
+	if ((blkif_front.rw.discard == 1) == absent) {
 		o->r = BLKIF_SKIP;
-		addf(o->detail, sizeof(o->detail), "feature-discard is %d", G.rw.discard);
+		addf(o->detail, sizeof(o->detail), "feature-discard is %d", blkif_front.rw.discard);
 		return;
 	}
 	blkif_encode_discard(&r, 0, 0, TEST_SECTOR, 8, 0);
 	single(c, o, &r);
-	addf(o->detail, sizeof(o->detail), "feature-discard %d", G.rw.discard);
+	addf(o->detail, sizeof(o->detail), "feature-discard %d", blkif_front.rw.discard);
 }
 
 static void state_keys(struct vbd *v, char *d, size_t n)
@@ -393,38 +409,40 @@ static void state_keys(struct vbd *v, char *d, size_t n)
  * backend that processes them did not check. Then: who still answers. */
 static void ck_overrun(const struct blkif_check *c, struct outcome *o)
 {
-	struct vbd *v = &G.rw;
+	struct vbd *v = &blkif_front.rw;
 	struct blkif_response rsp[BLKIF_RING_SIZE_1PAGE];
-	unsigned size = RING_SIZE(&v->fr), got;
-	RING_IDX prod = blkif_ring_overrun_prod(v->fr.sring->rsp_prod, size);
+	unsigned size = RING_SIZE(&v->front_ring), got;
+	RING_IDX prod = blkif_ring_overrun_prod(v->front_ring.sring->rsp_prod, size);
 
 	for (unsigned i = 0; i < size; i++) {
-		blkif_request_t *r = RING_GET_REQUEST(&v->fr, v->fr.req_prod_pvt + i);
+		blkif_request_t *r =
+		    RING_GET_REQUEST(&v->front_ring, v->front_ring.req_prod_pvt + i);
 
-		rw1(r, BLKIF_OP_READ, v->data_ref[PG_LIVE], TEST_SECTOR, 1);
-		r->id = new_id();
+		encode_rw_page(r, BLKIF_OP_READ, v->data_ref[PG_LIVE], TEST_SECTOR, 1);
+		r->id = next_request_id();
 	}
 	xen_wmb();
-	v->fr.sring->req_prod = prod;
+	v->front_ring.sring->req_prod = prod;
 	xen_mb();
-	xenevtchn_notify(G.xce, v->port);
-	got = collect(v, rsp, size, 3000);
+	xenevtchn_notify(blkif_front.xce, v->port);
+	got = ring_collect(v, rsp, size, 3000);
 	o->got = got ? 0 : BLKIF_ST_NONE;
 	for (unsigned i = 0; i < got; i++)
 		o->got |= blkif_status_bit(rsp[i].status);
 	judge(c, o);
 	addf(o->detail, sizeof(o->detail), "req_prod %u over rsp_prod %u: %u responses in 3 s",
-	     prod, v->fr.sring->rsp_prod, got);
+	     prod, v->front_ring.sring->rsp_prod, got);
 	v->connected = false;
 	snprintf(v->why, sizeof(v->why), "ring halted by blkif.ring.prod_overrun");
 	usleep(500000);
 	state_keys(v, o->detail, sizeof(o->detail));
-	if (G.ro.connected) {
+	if (blkif_front.ro.connected) {
 		struct blkif_request r;
 
-		rw1(&r, BLKIF_OP_READ, G.ro.data_ref[PG_LIVE], 0, 1);
+		encode_rw_page(&r, BLKIF_OP_READ, blkif_front.ro.data_ref[PG_LIVE], 0, 1);
 		addf(o->detail, sizeof(o->detail), "other vbd %s",
-		     one(&G.ro, &r, o->detail, sizeof(o->detail), false) == BLKIF_ST_OKAY
+		     send_for_status(&blkif_front.ro, &r, o->detail, sizeof(o->detail), false) ==
+			     BLKIF_ST_OKAY
 			 ? "still serves"
 			 : "stopped serving");
 	}
@@ -433,19 +451,20 @@ static void ck_overrun(const struct blkif_check *c, struct outcome *o)
 static void ck_close(const struct blkif_check *c, struct outcome *o)
 {
 	(void)c;
-	if (!G.rw.ring_page) {
+	if (!blkif_front.rw.ring_page) {
 		o->r = BLKIF_SKIP;
-		addf(o->detail, sizeof(o->detail), "vbd %u has no ring: %s", G.rw.vdev, G.rw.why);
+		addf(o->detail, sizeof(o->detail), "vbd %u has no ring: %s", blkif_front.rw.vdev,
+		     blkif_front.rw.why);
 		return;
 	}
-	if (vbd_close(&G.rw)) {
+	if (vbd_close(&blkif_front.rw)) {
 		o->r = BLKIF_FAIL;
 		o->got = BLKIF_ST_NONE;
 	} else {
 		o->r = BLKIF_PASS;
 		o->got = BLKIF_ST_OKAY;
 	}
-	state_keys(&G.rw, o->detail, sizeof(o->detail));
+	state_keys(&blkif_front.rw, o->detail, sizeof(o->detail));
 }
 
 static check_fn *const runners[BLKIF_CK_COUNT] = {
@@ -488,36 +507,36 @@ void run_check(int i, struct outcome *o)
 	bool bad = !(c->accept & BLKIF_ST_OKAY) && i != BLKIF_CK_CLOSE;
 
 	memset(o, 0, sizeof(*o));
-	if (fnmatch(G.o.glob, c->name, 0)) {
+	if (fnmatch(blkif_front.opts.glob, c->name, 0)) {
 		o->r = BLKIF_SKIP;
 		snprintf(o->detail, sizeof(o->detail), "not selected by --checks");
 		return;
 	}
-	if ((c->flags & BLKIF_CK_NEEDS_RO) && !G.ro.connected) {
+	if ((c->flags & BLKIF_CK_NEEDS_RO) && !blkif_front.ro.connected) {
 		o->r = BLKIF_SKIP;
 		snprintf(o->detail, sizeof(o->detail), "%s",
-			 G.o.ro_vdev < 0 ? "no --ro-vdev given" : G.ro.why);
+			 blkif_front.opts.ro_vdev < 0 ? "no --ro-vdev given" : blkif_front.ro.why);
 		return;
 	}
-	if (i != BLKIF_CK_CONNECT && i != BLKIF_CK_CLOSE && !G.rw.connected) {
+	if (i != BLKIF_CK_CONNECT && i != BLKIF_CK_CLOSE && !blkif_front.rw.connected) {
 		o->r = BLKIF_SKIP;
-		snprintf(o->detail, sizeof(o->detail), "vbd %u not connected: %s", G.rw.vdev,
-			 G.rw.why);
+		snprintf(o->detail, sizeof(o->detail), "vbd %u not connected: %s",
+			 blkif_front.rw.vdev, blkif_front.rw.why);
 		return;
 	}
 	runners[i](c, o);
 	if (!bad || o->r == BLKIF_SKIP)
 		return;
-	if (!alive(&G.rw, o->detail, sizeof(o->detail))) {
+	if (!vbd_alive(&blkif_front.rw, o->detail, sizeof(o->detail))) {
 		int rc;
 
 		if (!(c->flags & BLKIF_CK_MAY_KILL_RING))
 			o->r = BLKIF_FAIL;
-		vbd_close(&G.rw);
-		rc = vbd_connect(&G.rw);
+		vbd_close(&blkif_front.rw);
+		rc = vbd_connect(&blkif_front.rw);
 		addf(o->detail, sizeof(o->detail), "reconnect %s%s", rc ? "failed: " : "done",
-		     rc ? G.rw.why : "");
-		if (!rc && alive(&G.rw, o->detail, sizeof(o->detail)))
+		     rc ? blkif_front.rw.why : "");
+		if (!rc && vbd_alive(&blkif_front.rw, o->detail, sizeof(o->detail)))
 			addf(o->detail, sizeof(o->detail), "serves again after reconnect");
 	} else {
 		addf(o->detail, sizeof(o->detail), "backend still serves");

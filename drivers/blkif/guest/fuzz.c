@@ -45,7 +45,8 @@ static void mut_last_gt_7(struct fuzz *f, struct blkif_request *r)
 }
 static void mut_sector(struct fuzz *f, struct blkif_request *r)
 {
-	r->sector_number = rnd(f, 2) ? G.rw.sectors + rnd(f, 1u << 20) : UINT64_MAX - rnd(f, 64);
+	r->sector_number =
+	    rnd(f, 2) ? blkif_front.rw.sectors + rnd(f, 1u << 20) : UINT64_MAX - rnd(f, 64);
 }
 static void mut_gref(struct fuzz *f, struct blkif_request *r)
 {
@@ -53,18 +54,19 @@ static void mut_gref(struct fuzz *f, struct blkif_request *r)
 }
 static void mut_indirect(struct fuzz *f, struct blkif_request *r)
 {
-	unsigned max = G.rw.max_indirect > 0 ? (unsigned)G.rw.max_indirect : 0;
-	struct blkif_request_segment *d = (struct blkif_request_segment *)G.rw.ind;
+	const struct vbd *v = &blkif_front.rw;
+	unsigned max = v->max_indirect > 0 ? (unsigned)v->max_indirect : 0;
+	struct blkif_request_segment *d = (struct blkif_request_segment *)v->ind;
 
 	for (unsigned i = 0; i < BLKIF_SEGS_PER_INDIRECT_PAGE; i++)
-		d[i] = blkif_seg(G.rw.data_ref[i % 16], 0, 7);
+		d[i] = blkif_seg(v->data_ref[i % 16], 0, 7);
 	if (rnd(f, 2))
 		blkif_encode_indirect(r, 2 + rnd(f, 254), 0, 0, TEST_SECTOR, 1 + rnd(f, 16),
-				      &G.rw.ind_ref, 1); /* indirect_op neither read nor write */
+				      &v->ind_ref, 1); /* indirect_op neither read nor write */
 	else
 		blkif_encode_indirect(r, BLKIF_OP_READ, 0, 0, TEST_SECTOR,
 				      max + 1 + rnd(f, BLKIF_SEGS_PER_INDIRECT_PAGE - max),
-				      &G.rw.ind_ref, 1);
+				      &v->ind_ref, 1);
 }
 
 static const struct {
@@ -91,7 +93,8 @@ static void fuzz_request(struct fuzz *f, struct blkif_request *r, char *why, siz
 	for (unsigned i = 0; i < nseg; i++) {
 		uint8_t first = rnd(f, 8);
 
-		s[i] = blkif_seg(G.rw.data_ref[rnd(f, 16)], first, first + rnd(f, 8 - first));
+		s[i] = blkif_seg(blkif_front.rw.data_ref[rnd(f, 16)], first,
+				 first + rnd(f, 8 - first));
 	}
 	blkif_encode_rw(r, rnd(f, 2) ? BLKIF_OP_WRITE : BLKIF_OP_READ, 0, 0,
 			TEST_SECTOR + rnd(f, 4096), s, nseg);
@@ -124,19 +127,19 @@ void fuzz_run(struct fuzz *f)
 
 	f->rng = f->seed;
 	guest_note(PROG, "fuzz: seed %" PRIu64 ", %ld requests", f->seed, f->n);
-	for (f->sent = 0; f->sent < f->n && G.rw.connected; f->sent++) {
+	for (f->sent = 0; f->sent < f->n && blkif_front.rw.connected; f->sent++) {
 		unsigned st, b;
 
 		fuzz_request(f, &r, why, sizeof(why));
 		detail[0] = '\0';
-		st = one(&G.rw, &r, detail, sizeof(detail), false);
+		st = send_for_status(&blkif_front.rw, &r, detail, sizeof(detail), false);
 		for (b = 0; b < 5; b++)
 			if (st & (1u << b))
 				f->st[b]++;
 		if (st == BLKIF_ST_OKAY && f->accepted++ < 3)
 			snprintf(f->accepted_ex[f->accepted - 1], sizeof(f->accepted_ex[0]),
 				 "request %ld (%s) answered OKAY", f->sent, why);
-		if (st == BLKIF_ST_NONE || !alive(&G.rw, detail, sizeof(detail))) {
+		if (st == BLKIF_ST_NONE || !vbd_alive(&blkif_front.rw, detail, sizeof(detail))) {
 			f->hang = true;
 			hex(&r, sizeof(r), h, sizeof(h));
 			snprintf(f->hang_detail, sizeof(f->hang_detail),

@@ -73,11 +73,11 @@ static void json_kv(const char *k, const char *v, bool comma)
 
 void print_json(const struct outcome *out, const struct fuzz *f, const unsigned *sum, int status)
 {
-	const struct vbd *v = &G.rw;
+	const struct vbd *v = &blkif_front.rw;
 	char exp[140], act[64];
 
 	printf("{\"schema\":\"pvbench-blkif/1\",\"vdev\":%u,\"ro_vdev\":%ld,", v->vdev,
-	       G.o.ro_vdev);
+	       blkif_front.opts.ro_vdev);
 	printf("\"backend\":{");
 	json_kv("path", v->be, true);
 	printf("\"sectors\":%" PRIu64 ",\"sector_size\":%u,\"physical_sector_size\":%u,"

@@ -106,36 +106,6 @@ int report_cmp_csv(struct rbuf *o, const struct comparison *c, unsigned flags);
 int report_cmp_tap(struct rbuf *o, const struct comparison *c);
 int report_cmp_junit(struct rbuf *o, const struct comparison *c);
 
-/* ---- option tables for the commands (report_cli.c) ---- */
-enum cli_kind { CLI_FLAG, CLI_STR, CLI_DOUBLE, CLI_ULONG };
-struct cli_opt {
-	const char *name; /* "--band"; "-o" style short names work too */
-	enum cli_kind kind;
-	void *dest;	 /* bool *, const char **, double *, unsigned long * */
-	double min, max; /* accepted range for numbers */
-	const char *arg; /* argument name for --help, NULL for flags */
-	const char *help;
-};
-/* Parses argv[1..argc) ("--name value", "--name=value", options anywhere, "--"
- * ends them); positionals go to pos (at most maxpos). Returns their number, or
- * prints one error line and returns -EINVAL. */
-int cli_parse(int argc, char **argv, const struct cli_opt *opts, size_t nopts, char **pos,
-	      size_t maxpos);
-void cli_help(FILE *f, const struct cli_opt *opts, size_t nopts);
-/* The statistics options `compare` and `report` share, as cli_opt rows filling
- * band_pct (double, percent) and o (struct cmp_opts: alpha, resamples, seed,
- * metrics). */
-#define CMP_CLI_OPTS(band_pct, o)                                                              \
-	{ "--band", CLI_DOUBLE, &(band_pct), 0, 100, "PCT",                                        \
-	  "equivalence band in percent for \"no change\" (default 2)" },                          \
-	{ "--alpha", CLI_DOUBLE, &(o).alpha, 1e-6, 0.5, "A",                                       \
-	  "level for the Holm-adjusted p-values (default 0.05)" },                                \
-	{ "--resamples", CLI_ULONG, &(o).resamples, 10000, 10000000, "N",                          \
-	  "bootstrap resamples (default 10000)" },                                                \
-	{ "--seed", CLI_ULONG, &(o).seed, 0, 4294967295.0, "N", "bootstrap seed (default 1)" },    \
-	{ "--metrics", CLI_STR, &(o).metrics, 0, 0, "GLOB",                                        \
-	  "only metrics whose names match the shell pattern GLOB" }
-
 /* ---- `pvbench report` (report.c, report_sections.c, report_chart*.c) ---- */
 struct report_chart {
 	char name[96]; /* file base name under DIR/charts */

@@ -6,8 +6,8 @@
  *
  * A workload lives in workloads/<name>/ (a README.md, its .c files, any guest
  * program under guest/, the Debian packages and kernel modules its images need in
- * packages.dom0, packages.domU, modules.dom0, modules.domU, read by
- * hypervisor/build-images.sh). It needs nothing of scenario/ or run/: it reads the
+ * packages.dom0, modules.dom0, modules.domU, read by hypervisor/build-images.sh;
+ * the domU root has no package list of its own). It needs nothing of scenario/ or run/: it reads the
  * variant's values through struct wl_values and acts on the machine through struct
  * wl_ctx, so that every hook can be unit-tested without QEMU (harness/tests).
  * Adding one: the directory, and one row in workloads/registry.c. */

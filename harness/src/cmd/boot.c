@@ -5,7 +5,6 @@
 #include "pvbench/host.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +20,8 @@ struct boot_opts {
 	int repeat;
 	bool json;
 	double shutdown_timeout_s;
-	char outdir[PATH_MAX];
+	const char *output;	/* -o DIR, or NULL */
+	char outdir[PATH_MAX]; /* DIR, or the one made for this boot */
 };
 
 struct check_result {
@@ -257,125 +257,64 @@ static void print_boot(const struct boot_result *br)
 
 /* ---- options ------------------------------------------------------------------- */
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: pvbench boot [OPTIONS]\n\n"
-		"Boots the bundled Xen and dom0 in QEMU, creates one PV domU with a PV disk\n"
-		"(dom0 brd RAM disk) and a PV NIC (dom0 bridge xenbr0, 10.0.0.1/24), checks\n"
-		"health (xl list, vbd/vif xenbus states, xvda, eth0, ping both ways, a\n"
-		"write-then-read through xvda), destroys the domU, powers off, and prints the\n"
-		"timeline in seconds since QEMU start. Exit 0 only if every check passed.\n\n"
-		"  -o, --output DIR        logs and boot.json (default build/runs/boot-<time>)\n"
-		"      --images DIR        image directory to boot (default build/images)\n"
-		"      --accel auto|tcg|kvm   accelerator (auto: KVM only if it can run Xen)\n"
-		"      --clock auto|icount|host   guest time (auto: icount under TCG, host\n"
-		"                          under KVM; see README \"Clocks\")\n"
-		"      --icount-shift N    icount: 2^N ns per instruction (3)\n"
-		"      --memory MIB        QEMU memory (3072)\n"
-		"      --smp N             QEMU vCPUs (2)\n"
-		"      --dom0-mem MIB      dom0_mem (1024)\n"
-		"      --domu-mem MIB      domU memory (512)\n"
-		"      --domu-vcpus N      domU vCPUs (2)\n"
-		"      --domu-type pv|pvh  domU type (pv)\n"
-		"      --xen-cmdline STR   appended to Xen's command line\n"
-		"      --dom0-cmdline STR  appended to dom0's kernel command line\n"
-		"      --timeout-dom0 S    QEMU start to dom0 agent (180)\n"
-		"      --timeout-domu S    xl create to domU agent (180)\n"
-		"      --timeout-shutdown S   power-off (120)\n"
-		"      --repeat N          boot N times and print the median timeline\n"
-		"      --json              JSON on stdout instead of tables\n"
-		"  -h, --help\n");
-}
+#define AT(member) CLI_AT(struct boot_opts, member)
+#define SECONDS .kind = CLI_DOUBLE, .min = 1, .max = 86400
+static const struct cli_opt boot_opts[] = {
+	{ .name = "output", .key = 'o', .arg = "DIR", .kind = CLI_STR, AT(output),
+	  .def = "build/runs/boot-<time>", .help = "logs and boot.json" },
+	{ .name = "images", .arg = "DIR", .kind = CLI_STR, AT(host.images_dir),
+	  .def = "build/images", .help = "image directory to boot" },
+	CMD_OPT_ACCEL(struct boot_opts, host.accel),
+	CMD_OPT_CLOCK(struct boot_opts, host.clock, "auto",
+		      "guest time (auto: icount under TCG, host under KVM; see README \"Clocks\")"),
+	{ .name = "icount-shift", .arg = "N", .kind = CLI_INT, AT(host.icount_shift), .min = 0,
+	  .max = ICOUNT_SHIFT_MAX, .def = "3", .help = "icount: 2^N ns per instruction" },
+	{ .name = "memory", .arg = "MIB", .kind = CLI_INT, AT(host.mem_mib), .min = 512,
+	  .max = 1 << 20, .def = "3072", .help = "QEMU memory" },
+	{ .name = "smp", .arg = "N", .kind = CLI_INT, AT(host.smp), .min = 1, .max = 64,
+	  .def = "2", .help = "QEMU vCPUs" },
+	{ .name = "dom0-mem", .arg = "MIB", .kind = CLI_INT, AT(host.dom0_mem_mib), .min = 256,
+	  .max = 1 << 20, .def = "1024", .help = "dom0_mem" },
+	{ .name = "domu-mem", .arg = "MIB", .kind = CLI_INT, AT(guest.memory_mib), .min = 64,
+	  .max = 1 << 20, .def = "512", .help = "domU memory" },
+	{ .name = "domu-vcpus", .arg = "N", .kind = CLI_INT, AT(guest.vcpus), .min = 1, .max = 64,
+	  .def = "2", .help = "domU vCPUs" },
+	{ .name = "domu-type", .arg = "pv|pvh", .kind = CLI_CHOICE, AT(guest.type), .def = "pv",
+	  .help = "domU type" },
+	{ .name = "xen-cmdline", .arg = "STR", .kind = CLI_STR, AT(host.xen_extra),
+	  .help = "appended to Xen's command line" },
+	{ .name = "dom0-cmdline", .arg = "STR", .kind = CLI_STR, AT(host.dom0_extra),
+	  .help = "appended to dom0's kernel command line" },
+	{ .name = "timeout-dom0", .arg = "S", SECONDS, AT(host.dom0_timeout_s), .def = "180",
+	  .help = "QEMU start to dom0 agent" },
+	{ .name = "timeout-domu", .arg = "S", SECONDS, AT(guest.ready_timeout_s), .def = "180",
+	  .help = "xl create to domU agent" },
+	{ .name = "timeout-shutdown", .arg = "S", SECONDS, AT(shutdown_timeout_s), .def = "120",
+	  .help = "power-off" },
+	{ .name = "repeat", .arg = "N", .kind = CLI_INT, AT(repeat), .min = 1, .max = 100,
+	  .def = "1", .help = "boot N times and print the median timeline" },
+	{ .name = "json", .kind = CLI_FLAG, AT(json), .help = "JSON on stdout instead of tables" },
+	CLI_OPT_HELP,
+};
+#undef SECONDS
+#undef AT
 
-enum { O_IMAGES = 256, O_ACCEL, O_CLOCK, O_SHIFT, O_MEM, O_SMP, O_D0MEM, O_DUMEM, O_DUVCPU, O_DUTYPE, O_XENCMD,
-       O_D0CMD, O_TD0, O_TDU, O_TSHUT, O_REPEAT, O_JSON };
-
-static int int_opt(const char *name, const char *v, long min, long max, int *out)
-{
-	long x;
-
-	if (parse_long(v, min, max, &x)) {
-		pvb_err("%s: '%s' is not an integer in [%ld, %ld]", name, v, min, max);
-		return -EINVAL;
-	}
-	*out = (int)x;
-	return 0;
-}
-
-static int dbl_opt(const char *name, const char *v, double *out)
-{
-	if (parse_double(v, 1, 86400, out)) {
-		pvb_err("%s: '%s' is not a number of seconds in [1, 86400]", name, v);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int set_opt(struct boot_opts *o, int c, const char *v)
-{
-	switch (c) {
-	case 'o': snprintf(o->outdir, sizeof(o->outdir), "%s", v); return 0;
-	case O_IMAGES: o->host.images_dir = v; return 0;
-	case O_ACCEL:
-		if (accel_parse(v, &o->host.accel)) {
-			pvb_err("--accel: '%s' is not one of auto, tcg, kvm", v);
-			return -EINVAL;
-		}
-		return 0;
-	case O_CLOCK:
-		if (clock_parse(v, &o->host.clock)) {
-			pvb_err("--clock: '%s' is not one of auto, icount, host", v);
-			return -EINVAL;
-		}
-		return 0;
-	case O_SHIFT:
-		return int_opt("--icount-shift", v, 0, ICOUNT_SHIFT_MAX, &o->host.icount_shift);
-	case O_MEM: return int_opt("--memory", v, 512, 1 << 20, &o->host.mem_mib);
-	case O_SMP: return int_opt("--smp", v, 1, 64, &o->host.smp);
-	case O_D0MEM: return int_opt("--dom0-mem", v, 256, 1 << 20, &o->host.dom0_mem_mib);
-	case O_DUMEM: return int_opt("--domu-mem", v, 64, 1 << 20, &o->guest.memory_mib);
-	case O_DUVCPU: return int_opt("--domu-vcpus", v, 1, 64, &o->guest.vcpus);
-	case O_DUTYPE:
-		if (strcmp(v, "pv") && strcmp(v, "pvh")) {
-			pvb_err("--domu-type: '%s' is not one of pv, pvh", v);
-			return -EINVAL;
-		}
-		o->guest.type = v;
-		return 0;
-	case O_XENCMD: o->host.xen_extra = v; return 0;
-	case O_D0CMD: o->host.dom0_extra = v; return 0;
-	case O_TD0: return dbl_opt("--timeout-dom0", v, &o->host.dom0_timeout_s);
-	case O_TDU: return dbl_opt("--timeout-domu", v, &o->guest.ready_timeout_s);
-	case O_TSHUT: return dbl_opt("--timeout-shutdown", v, &o->shutdown_timeout_s);
-	case O_REPEAT: return int_opt("--repeat", v, 1, 100, &o->repeat);
-	case O_JSON: o->json = true; return 0;
-	}
-	return -EINVAL;
-}
+const struct cli_cmd boot_cli = {
+	.name = "boot",
+	.summary = "boot Xen + dom0 + one PV domU, check health, print the timeline",
+	.usage = "[OPTIONS]",
+	.about = "Boots the bundled Xen and dom0 in QEMU, creates one PV domU with a PV disk\n"
+		 "(dom0 brd RAM disk) and a PV NIC (dom0 bridge xenbr0, 10.0.0.1/24), checks\n"
+		 "health (xl list, vbd/vif xenbus states, xvda, eth0, ping both ways, a\n"
+		 "write-then-read through xvda), destroys the domU, powers off, and prints the\n"
+		 "timeline in seconds since QEMU start. Exit 0 only if every check passed.",
+	.opts = boot_opts,
+	.nopts = ARRAY_SIZE(boot_opts),
+	.fn = cmd_boot,
+};
 
 static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, 0, 'o' },  { "accel", required_argument, 0, O_ACCEL },
-		{ "images", required_argument, 0, O_IMAGES },
-		{ "clock", required_argument, 0, O_CLOCK },
-		{ "icount-shift", required_argument, 0, O_SHIFT },
-		{ "memory", required_argument, 0, O_MEM }, { "smp", required_argument, 0, O_SMP },
-		{ "dom0-mem", required_argument, 0, O_D0MEM },
-		{ "domu-mem", required_argument, 0, O_DUMEM },
-		{ "domu-vcpus", required_argument, 0, O_DUVCPU },
-		{ "domu-type", required_argument, 0, O_DUTYPE },
-		{ "xen-cmdline", required_argument, 0, O_XENCMD },
-		{ "dom0-cmdline", required_argument, 0, O_D0CMD },
-		{ "timeout-dom0", required_argument, 0, O_TD0 },
-		{ "timeout-domu", required_argument, 0, O_TDU },
-		{ "timeout-shutdown", required_argument, 0, O_TSHUT },
-		{ "repeat", required_argument, 0, O_REPEAT }, { "json", no_argument, 0, O_JSON },
-		{ "help", no_argument, 0, 'h' },	   { 0, 0, 0, 0 }
-	};
-	int c;
-
 	memset(o, 0, sizeof(*o));
 	host_opts_default(&o->host);
 	o->guest = (struct guest_cfg){ .name = "pvbench-domU1", .memory_mib = 512, .vcpus = 2,
@@ -383,19 +322,7 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 				       .ready_timeout_s = 180 };
 	o->repeat = 1;
 	o->shutdown_timeout_s = 120;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 1;
-		}
-		if (c == '?' || set_opt(o, c, optarg))
-			return -EINVAL;
-	}
-	if (optind < argc) {
-		pvb_err("unexpected argument '%s'", argv[optind]);
-		return -EINVAL;
-	}
-	return 0;
+	return cli_parse(&boot_cli, argc, argv, o, NULL, 0);
 }
 
 int cmd_boot(int argc, char **argv)
@@ -409,8 +336,8 @@ int cmd_boot(int argc, char **argv)
 	int failed = 0, rc = parse_opts(argc, argv, &o);
 
 	if (rc)
-		return rc > 0 ? 0 : 2;
-	if (run_dir_prepare(o.outdir, "boot", o.outdir, sizeof(o.outdir)) ||
+		return cli_status(rc);
+	if (run_dir_prepare(o.output, "boot", o.outdir, sizeof(o.outdir)) ||
 	    host_prepare(&o.host, &env))
 		return 2;
 	machine_signals_install();

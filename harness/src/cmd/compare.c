@@ -12,70 +12,61 @@
 
 #include <gsl/gsl_errno.h>
 
-static const char compare_usage[] =
-    "usage: pvbench compare [OPTIONS] BASE NEW\n"
-    "       pvbench compare [OPTIONS] RUN [--baseline NAME]\n\n"
-    "Compares two runs (variants matched by name) or the variants of one run against\n"
-    "its baseline. BASE, NEW and RUN are run directories or results.json files. Only OK\n"
-    "repetitions are compared; the others are counted in the output.\n\n"
-    "Per metric: n, median, mean, sd, CV, min, max of each side; the change of medians\n"
-    "(new / base - 1) with a 95% percentile-bootstrap interval; Mann-Whitney p\n"
-    "(exact for small samples without ties), Holm-adjusted over every primary test of\n"
-    "the command (and separately over the exploratory ones); Welch's t; the\n"
-    "Hodges-Lehmann shift. Verdict: better/worse (by the metric's direction) when\n"
-    "adjusted p < alpha and the interval excludes 0; no change when the interval lies\n"
-    "inside +-band and each side has at least 5 OK samples; otherwise inconclusive.\n"
-    "MDC (minimum detectable change): the smallest true shift, new = base x (1 + MDC),\n"
-    "that this verdict itself calls better/worse with 80% power, with the metric's\n"
-    "repetitions and Holm family, simulated (400 seeded trials, normal model) from\n"
-    "the observed spread; \"none\" when no shift up to +1000% gets there (e.g. too\n"
-    "few repetitions for the family). Runs of different clocks (icount, host) are\n"
-    "refused.\n\n"
-    "options:\n";
-
-static const char compare_exit[] =
-    "\nexit status, over the primary metrics (all metrics with --gate all): 0 no metric\n"
-    "worse; 1 some metric worse; 3 nothing worse but some inconclusive; 2 usage or\n"
-    "input error. Formats: reports/README.md.\n";
-
 struct compare_args {
 	struct cmp_opts o;
 	const char *baseline, *format, *junit, *gate;
-	bool tap, brief, help;
-	double band_pct;
-	char *pos[3];
+	bool tap, brief;
+	char *pos[2];
 	int npos;
 };
 
-static int compare_parse(int argc, char **argv, struct compare_args *a)
-{
-	const struct cli_opt opts[] = {
-	    {"--baseline", CLI_STR, &a->baseline, 0, 0, "NAME",
-	     "compare RUN's variants against variant NAME (default: its baseline)"},
-	    CMP_CLI_OPTS(a->band_pct, a->o),
-	    {"--format", CLI_STR, &a->format, 0, 0, "FMT", "text (default), md, json or csv"},
-	    {"--brief", CLI_FLAG, &a->brief, 0, 0, NULL, "text and md: only the verdict table"},
-	    {"--junit", CLI_STR, &a->junit, 0, 0, "FILE",
-	     "also write JUnit XML: a test case per metric, \"worse\" fails"},
-	    {"--tap", CLI_FLAG, &a->tap, 0, 0, NULL, "print TAP 13 instead of a table"},
-	    {"--gate", CLI_STR, &a->gate, 0, 0, "WHICH",
-	     "primary (default) or all: the metrics whose verdicts set the exit status"},
-	    {"--allow-mixed-clocks", CLI_FLAG, &a->o.allow_mixed_clocks, 0, 0, NULL,
-	     "compare runs of different clocks (icount, host) instead of refusing"},
-	    {"--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help"},
-	};
-	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));
+#define AT(member) CLI_AT(struct compare_args, member)
+static const struct cli_opt compare_opts[] = {
+	{ .name = "baseline", .arg = "NAME", .kind = CLI_STR, AT(baseline),
+	  .def = "its baseline", .help = "compare RUN's variants against variant NAME" },
+	CMP_CLI_OPTS(struct compare_args, o),
+	{ .name = "format", .arg = "FMT", .kind = CLI_STR, AT(format),
+	  .def = "text", .help = "text, md, json or csv" },
+	{ .name = "brief", .kind = CLI_FLAG, AT(brief),
+	  .help = "text and md: only the verdict table" },
+	{ .name = "junit", .arg = "FILE", .kind = CLI_STR, AT(junit),
+	  .help = "also write JUnit XML: a test case per metric, \"worse\" fails" },
+	{ .name = "tap", .kind = CLI_FLAG, AT(tap), .help = "print TAP 13 instead of a table" },
+	{ .name = "gate", .arg = "WHICH", .kind = CLI_STR, AT(gate), .def = "primary",
+	  .help = "primary or all: the metrics whose verdicts set the exit status" },
+	CLI_OPT_HELP,
+};
+#undef AT
 
-	if (n >= 0 && a->help) {
-		fputs(compare_usage, stdout);
-		cli_help(stdout, opts, ARRAY_SIZE(opts));
-		fputs(compare_exit, stdout);
-		return 1;
-	}
-	a->npos = n;
-	a->o.band = a->band_pct / 100;
-	return n < 0 ? n : 0;
-}
+const struct cli_cmd compare_cli = {
+	.name = "compare",
+	.summary = "statistics and verdicts between runs or variants",
+	.usage = "[OPTIONS] BASE NEW\n[OPTIONS] RUN [--baseline NAME]",
+	.about =
+	    "Compares two runs (variants matched by name) or the variants of one run against\n"
+	    "its baseline. BASE, NEW and RUN are run directories or results.json files. Only OK\n"
+	    "repetitions are compared; the others are counted in the output.\n\n"
+	    "Per metric: n, median, mean, sd, CV, min, max of each side; the change of medians\n"
+	    "(new / base - 1) with a 95% percentile-bootstrap interval; Mann-Whitney p\n"
+	    "(exact for small samples without ties), Holm-adjusted over every primary test of\n"
+	    "the command (and separately over the exploratory ones); Welch's t; the\n"
+	    "Hodges-Lehmann shift. Verdict: better/worse (by the metric's direction) when\n"
+	    "adjusted p < alpha and the interval excludes 0; no change when the interval lies\n"
+	    "inside +-band and each side has at least 5 OK samples; otherwise inconclusive.\n"
+	    "MDC (minimum detectable change): the smallest true shift, new = base x (1 + MDC),\n"
+	    "that this verdict itself calls better/worse with 80% power, with the metric's\n"
+	    "repetitions and Holm family, simulated (400 seeded trials, normal model) from\n"
+	    "the observed spread; \"none\" when no shift up to +1000% gets there (e.g. too\n"
+	    "few repetitions for the family). Runs of different clocks (icount, host) are\n"
+	    "refused.",
+	.epilog =
+	    "exit status, over the primary metrics (all metrics with --gate all): 0 no metric\n"
+	    "worse; 1 some metric worse; 3 nothing worse but some inconclusive; 2 usage or\n"
+	    "input error. Formats: reports/README.md.",
+	.opts = compare_opts,
+	.nopts = ARRAY_SIZE(compare_opts),
+	.fn = cmd_compare,
+};
 
 static int compare_check_args(const struct compare_args *a)
 {
@@ -167,14 +158,14 @@ static void warn_few_samples(const struct comparison *c)
 
 int cmd_compare(int argc, char **argv)
 {
-	struct compare_args a = {
-	    .o = CMP_OPTS_DEFAULT, .format = "text", .gate = "primary", .band_pct = 2};
+	struct compare_args a = {.o = CMP_OPTS_DEFAULT, .format = "text", .gate = "primary"};
 	struct pvb_results r[2] = {0};
 	struct comparison c = {0};
-	int rc = compare_parse(argc, argv, &a);
+	int rc;
 
-	if (rc)
-		return rc > 0 ? 0 : 2;
+	a.npos = cli_parse(&compare_cli, argc, argv, &a, a.pos, ARRAY_SIZE(a.pos));
+	if (a.npos < 0)
+		return cli_status(a.npos);
 	if (compare_check_args(&a))
 		return 2;
 	a.o.gate_all = !strcmp(a.gate, "all");

@@ -1,24 +1,40 @@
-/* cmd/images.c: `pvbench images [--force] [--check] [--dir DIR]`: argv, usage, exit
- * status. Building and verifying are images.h's images_build(), the manifest
+/* cmd/images.c: `pvbench images [--force] [--check] [--dir DIR]`: its option table,
+ * exit status. Building and verifying are images.h's images_build(), the manifest
  * images_load(). */
 #include "pvbench/commands.h"
 #include "pvbench/images.h"
 #include "pvbench/util.h"
 
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: pvbench images [--force] [--check] [--dir DIR]\n\n"
-		   "Builds the bundled images from Debian 12 packages (mmdebstrap) into DIR\n"
-		   "(default build/images), or verifies them: an image is rebuilt only when an\n"
-		   "input changed (recipe, guest programs, package versions) or a file does\n"
-		   "not match manifest.json. A failed build keeps the previous images.\n\n"
-		   "  --force      rebuild even if up to date\n"
-		   "  --check      only verify; exit 0 up to date, 1 stale/missing/corrupt\n"
-		   "  --dir DIR    image directory\n");
-}
+struct images_args {
+	bool force, check;
+	const char *dir;
+};
+
+#define AT(member) CLI_AT(struct images_args, member)
+static const struct cli_opt images_opts[] = {
+	{ .name = "force", .kind = CLI_FLAG, AT(force), .help = "rebuild even if up to date" },
+	{ .name = "check", .kind = CLI_FLAG, AT(check),
+	  .help = "only verify; exit 0 up to date, 1 stale/missing/corrupt" },
+	{ .name = "dir", .arg = "DIR", .kind = CLI_STR, AT(dir), .def = "build/images",
+	  .help = "image directory" },
+	CLI_OPT_HELP,
+};
+#undef AT
+
+const struct cli_cmd images_cli = {
+	.name = "images",
+	.summary = "build or verify the bundled Xen, kernel and initramfs images",
+	.about = "Builds the bundled images from Debian 12 packages (mmdebstrap) into DIR\n"
+		 "(default build/images), or verifies them: an image is rebuilt only when an\n"
+		 "input changed (recipe, guest programs, package versions) or a file does\n"
+		 "not match manifest.json. A failed build keeps the previous images.",
+	.opts = images_opts,
+	.nopts = ARRAY_SIZE(images_opts),
+	.fn = cmd_images,
+};
 
 static void print_summary(const struct image_set *is)
 {
@@ -34,33 +50,20 @@ static void print_summary(const struct image_set *is)
 
 int cmd_images(int argc, char **argv)
 {
-	static const struct option opts[] = { { "force", no_argument, 0, 'f' },
-					      { "check", no_argument, 0, 'c' },
-					      { "dir", required_argument, 0, 'd' },
-					      { "help", no_argument, 0, 'h' },
-					      { 0, 0, 0, 0 } };
+	struct images_args a = { 0 };
 	char dir[PATH_MAX], err[512];
-	bool force = false, check = false;
 	struct image_set is;
-	int c, rc;
+	int rc = cli_parse(&images_cli, argc, argv, &a, NULL, 0);
 
-	snprintf(dir, sizeof(dir), "%s/build/images", pvb_project_root());
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': force = true; break;
-		case 'c': check = true; break;
-		case 'd': snprintf(dir, sizeof(dir), "%s", optarg); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		pvb_err("unexpected argument '%s'", argv[optind]);
-		return 2;
-	}
-	rc = images_build(dir, force, check);
+	if (rc < 0)
+		return cli_status(rc);
+	if (a.dir)
+		snprintf(dir, sizeof(dir), "%s", a.dir);
+	else
+		snprintf(dir, sizeof(dir), "%s/build/images", pvb_project_root());
+	rc = images_build(dir, a.force, a.check);
 	if (rc != 0) {
-		if (!check)
+		if (!a.check)
 			pvb_err("image build failed (exit %d); previous images, if any, are kept", rc);
 		return 1;
 	}

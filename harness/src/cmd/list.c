@@ -17,6 +17,7 @@
 
 struct list_opts {
 	bool scenarios, workloads, keys, md;
+	const char *format; /* --format: "text" or "md" (md) */
 	const char *dir;
 };
 
@@ -396,38 +397,38 @@ static void readme(FILE *f, const char *dir)
 
 /* ---- the command ---- */
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: pvbench list [--scenarios] [--workloads] [--keys] [--format text|md]\n"
-		   "                    [--dir DIR]\n\n"
-		   "Without a selection: scenarios and workloads. --dir: where the scenarios\n"
-		   "are (default: scenarios). --keys --format md prints scenarios/README.md.\n");
-}
+#define AT(member) CLI_AT(struct list_opts, member)
+static const struct cli_opt list_rows[] = {
+	{ .name = "scenarios", .kind = CLI_FLAG, AT(scenarios),
+	  .help = "the scenarios in DIR, each loaded and planned" },
+	{ .name = "workloads", .kind = CLI_FLAG, AT(workloads),
+	  .help = "the workloads and their metrics" },
+	{ .name = "keys", .kind = CLI_FLAG, AT(keys), .help = "the scenario key reference" },
+	{ .name = "format", .arg = "text|md", .kind = CLI_CHOICE, AT(format), .def = "text",
+	  .help = "text or Markdown" },
+	{ .name = "dir", .arg = "DIR", .kind = CLI_STR, AT(dir), .def = "scenarios",
+	  .help = "where the scenarios are" },
+	CLI_OPT_HELP,
+};
+#undef AT
+
+const struct cli_cmd list_cli = {
+	.name = "list",
+	.summary = "scenarios, workloads and scenario keys",
+	.about = "Without a selection: scenarios and workloads. --keys --format md prints\n"
+		 "scenarios/README.md.",
+	.opts = list_rows,
+	.nopts = ARRAY_SIZE(list_rows),
+	.fn = cmd_list,
+};
 
 static int parse_args(int argc, char **argv, struct list_opts *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	int rc = cli_parse(&list_cli, argc, argv, o, NULL, 0);
 
-		if (!strcmp(a, "--scenarios"))
-			o->scenarios = true;
-		else if (!strcmp(a, "--workloads"))
-			o->workloads = true;
-		else if (!strcmp(a, "--keys"))
-			o->keys = true;
-		else if (!strcmp(a, "--format") && i + 1 < argc && !strcmp(argv[i + 1], "md"))
-			o->md = ++i;
-		else if (!strcmp(a, "--format") && i + 1 < argc && !strcmp(argv[i + 1], "text"))
-			o->md = !++i;
-		else if (!strcmp(a, "--dir") && i + 1 < argc)
-			o->dir = argv[++i];
-		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return 1;
-		else {
-			pvb_err("unknown or incomplete option '%s'", a);
-			return -EINVAL;
-		}
-	}
+	if (rc < 0)
+		return rc;
+	o->md = !strcmp(o->format, "md");
 	if (!o->scenarios && !o->workloads && !o->keys)
 		o->scenarios = o->workloads = true;
 	return 0;
@@ -435,13 +436,11 @@ static int parse_args(int argc, char **argv, struct list_opts *o)
 
 int cmd_list(int argc, char **argv)
 {
-	struct list_opts o = { .dir = "scenarios" };
+	struct list_opts o = { .dir = "scenarios", .format = "text" };
 	int rc = parse_args(argc, argv, &o);
 
-	if (rc) {
-		usage(rc > 0 ? stdout : stderr);
-		return rc > 0 ? 0 : 2;
-	}
+	if (rc)
+		return cli_status(rc);
 	if (o.keys && o.md) {
 		readme(stdout, o.dir);
 		return fflush(stdout) ? 1 : 0;

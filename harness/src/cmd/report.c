@@ -10,58 +10,56 @@
 
 #define MAX_RUNS 16
 
-static const char report_usage[] =
-    "usage: pvbench report RUN... -o DIR [OPTIONS]\n\n"
-    "Writes DIR/report.html (one self-contained file: charts inlined, nothing fetched,\n"
-    "every string from a guest or tool escaped), DIR/report.md (for mailing lists and\n"
-    "commit messages) and DIR/charts/ (gnuplot data, script, SVG and PNG). RUN is a run\n"
-    "directory or its results.json. Each run's variants are compared with its baseline;\n"
-    "with several runs, each run is also compared with the first (variants matched by\n"
-    "name). Statistics and verdicts are those of 'pvbench compare'.\n\noptions:\n";
-
-static const char report_exit[] =
-    "\nexit status: 0 report written; 2 usage or input error, or nothing could be\n"
-    "compared (every repetition failed, no common metrics): the report is still\n"
-    "written when the inputs could be read.\n";
-
 struct report_args {
 	const char *out;
-	double band_pct;
 	struct cmp_opts o;
-	bool help;
-	char *pos[MAX_RUNS + 1];
-	int npos;
+	char *pos[MAX_RUNS];
 };
 
+static const struct cli_opt report_opts[] = {
+	{ .key = 'o', .arg = "DIR", .kind = CLI_STR, CLI_AT(struct report_args, out),
+	  .help = "output directory (required)" },
+	CMP_CLI_OPTS(struct report_args, o),
+	CLI_OPT_HELP,
+};
+
+const struct cli_cmd report_cli = {
+	.name = "report",
+	.summary = "HTML + Markdown report with charts from runs",
+	.usage = "RUN... -o DIR [OPTIONS]",
+	.about =
+	    "Writes DIR/report.html (one self-contained file: charts inlined, nothing fetched,\n"
+	    "every string from a guest or tool escaped), DIR/report.md (for mailing lists and\n"
+	    "commit messages) and DIR/charts/ (gnuplot data, script, SVG and PNG). RUN is a run\n"
+	    "directory or its results.json. Each run's variants are compared with its baseline;\n"
+	    "with several runs, each run is also compared with the first (variants matched by\n"
+	    "name). Statistics and verdicts are those of 'pvbench compare'.",
+	.epilog =
+	    "exit status: 0 report written; 2 usage or input error, or nothing could be\n"
+	    "compared (every repetition failed, no common metrics): the report is still\n"
+	    "written when the inputs could be read.",
+	.opts = report_opts,
+	.nopts = ARRAY_SIZE(report_opts),
+	.fn = cmd_report,
+};
+
+/* The runs (n of them in a->pos), or -EINVAL or CLI_HELP_SHOWN. */
 static int report_parse(int argc, char **argv, struct report_args *a)
 {
-	const struct cli_opt opts[] = {
-	    {"-o", CLI_STR, &a->out, 0, 0, "DIR", "output directory (required)"},
-	    CMP_CLI_OPTS(a->band_pct, a->o),
-	    {"--allow-mixed-clocks", CLI_FLAG, &a->o.allow_mixed_clocks, 0, 0, NULL,
-	     "compare runs of different clocks (icount, host) instead of refusing"},
-	    {"--help", CLI_FLAG, &a->help, 0, 0, NULL, "show this help"},
-	};
-	int n = cli_parse(argc, argv, opts, ARRAY_SIZE(opts), a->pos, ARRAY_SIZE(a->pos));
+	int n = cli_parse(&report_cli, argc, argv, a, a->pos, ARRAY_SIZE(a->pos));
 
-	if (n >= 0 && a->help) {
-		fputs(report_usage, stdout);
-		cli_help(stdout, opts, ARRAY_SIZE(opts));
-		fputs(report_exit, stdout);
-		return 1;
-	}
+	if (n < 0)
+		return n;
 	if (n > MAX_RUNS) {
 		pvb_err("at most %d runs per report", MAX_RUNS);
 		return -EINVAL;
 	}
-	if (n == 0 || (n > 0 && !a->out)) {
+	if (n == 0 || !a->out) {
 		pvb_err("report needs RUN... -o DIR (see 'pvbench report --help')");
 		return -EINVAL;
 	}
-	a->npos = n;
-	a->o.band = a->band_pct / 100;
 	a->o.lenient = true;
-	return n < 0 ? n : 0;
+	return n;
 }
 
 static char *join_args(int argc, char **argv)
@@ -78,16 +76,16 @@ static char *join_args(int argc, char **argv)
 
 int cmd_report(int argc, char **argv)
 {
-	struct report_args a = {.o = CMP_OPTS_DEFAULT, .band_pct = 2};
+	struct report_args a = {.o = CMP_OPTS_DEFAULT};
 	struct report r = {0};
-	int rc = report_parse(argc, argv, &a);
+	int rc, n = report_parse(argc, argv, &a);
 
-	if (rc)
-		return rc > 0 ? 0 : 2;
+	if (n < 0)
+		return cli_status(n);
 	r.outdir = a.out;
 	r.opts = a.o;
 	r.argv0_line = join_args(argc, argv);
-	rc = report_build(&r, a.pos, a.npos);
+	rc = report_build(&r, a.pos, n);
 	if (!rc)
 		rc = report_write(&r);
 	report_free(&r);

@@ -1,4 +1,4 @@
-/* cmd/run.c: `pvbench run SCENARIO.ini [OPTIONS]`: argv, usage, the closing summary
+/* cmd/run.c: `pvbench run SCENARIO.ini [OPTIONS]`: its option table, the closing summary
  * and answer, exit status. The run itself is run.h's run_scenario(); the answer
  * sentences are compare's (compare_variants, cmp_headline, cmp_summary). */
 #include "pvbench/commands.h"
@@ -9,104 +9,110 @@
 #include "pvbench/util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static void usage(FILE *f)
+static int set_reps(void *dest, const char *value, const struct cli_opt *o)
 {
-	fprintf(f,
-		"usage: pvbench run SCENARIO.ini [OPTIONS]\n\n"
-		"Runs a scenario: boots the bundled Xen as its plan says, creates the PV domU\n"
-		"for each variant, records evidence that the variant took effect (a variant\n"
-		"whose expectations do not hold is INVALID and not measured), runs the\n"
-		"workload, and writes DIR/results.json (reports/results-schema.md) after every\n"
-		"repetition, with raw tool output under DIR/raw and console logs under\n"
-		"DIR/console. Exit 0 if every repetition is OK, 1 if some failed, 2 on bad\n"
-		"input. Scenario keys: scenarios/README.md or 'pvbench list --keys'.\n\n"
-		"  -o, --output DIR     run directory (default build/runs/<name>-<time>)\n"
-		"      --reps N|auto    repetitions per variant (default: the scenario's); auto:\n"
-		"                       a pilot, then as many as 80%% power to detect the\n"
-		"                       scenario's detect change needs (scenarios/README.md)\n"
-		"      --variant NAME   run only this variant (repeatable)\n"
-		"      --quick          short runtimes (scenario.quick_runtime), for CI\n"
-		"      --seed N         seed for order = random\n"
-		"      --resume DIR     continue an interrupted run in DIR\n"
-		"  -j, --jobs N         machines at once, each with its share of the repetitions\n"
-		"                       (icount clock only; default: host cores, bounded by\n"
-		"                       memory and repetitions)\n"
-		"      --accel auto|tcg|kvm\n"
-		"      --clock auto|icount|host   guest time; overrides [machine] clock (auto:\n"
-		"                       icount under TCG, host under KVM; README \"Clocks\")\n"
-		"  -h, --help\n");
+	struct run_opts *r = dest;
+	long x;
+
+	(void)o;
+	if (!strcmp(value, "auto")) {
+		r->reps_auto = true;
+		return 0;
+	}
+	if (parse_long(value, 1, 1000, &x)) {
+		pvb_err("--reps: '%s' is not auto or an integer in [1, 1000]", value);
+		return -EINVAL;
+	}
+	r->reps = (int)x;
+	return 0;
 }
+
+static int add_variant(void *dest, const char *value, const struct cli_opt *o)
+{
+	struct run_opts *r = dest;
+
+	(void)o;
+	if (r->n_variants == MAX_VARIANT_ARGS) {
+		pvb_err("too many --variant options");
+		return -EINVAL;
+	}
+	r->variants[r->n_variants++] = value;
+	return 0;
+}
+
+static int set_seed(void *dest, const char *value, const struct cli_opt *o)
+{
+	struct run_opts *r = dest;
+
+	r->seed_set = true;
+	return cli_long(o, value, &r->seed);
+}
+
+static int set_resume(void *dest, const char *value, const struct cli_opt *o)
+{
+	struct run_opts *r = dest;
+
+	(void)o;
+	r->resume = r->outdir = value;
+	return 0;
+}
+
+#define AT(member) CLI_AT(struct run_opts, member)
+static const struct cli_opt run_opts[] = {
+	{ .name = "output", .key = 'o', .arg = "DIR", .kind = CLI_STR, AT(outdir),
+	  .def = "build/runs/<name>-<time>", .help = "run directory" },
+	{ .name = "reps", .arg = "N|auto", .kind = CLI_FN, .fn = set_reps, .def = "the scenario's",
+	  .help = "repetitions per variant; auto: a pilot, then as many as 80% power to detect "
+		  "the scenario's detect change needs (scenarios/README.md)" },
+	{ .name = "variant", .arg = "NAME", .kind = CLI_FN, .fn = add_variant,
+	  .help = "run only this variant (repeatable)" },
+	{ .name = "quick", .kind = CLI_FLAG, AT(quick),
+	  .help = "short runtimes (scenario.quick_runtime), for CI" },
+	{ .name = "seed", .arg = "N", .kind = CLI_FN, .fn = set_seed, .min = 0, .max = 0x7fffffff,
+	  .help = "seed for order = random" },
+	{ .name = "resume", .arg = "DIR", .kind = CLI_FN, .fn = set_resume,
+	  .help = "continue an interrupted run in DIR" },
+	{ .name = "jobs", .key = 'j', .arg = "N", .kind = CLI_INT, AT(jobs), .min = 1,
+	  .max = JOBS_MAX, .def = "host cores, bounded by memory and repetitions",
+	  .help = "machines at once, each with its share of the repetitions (icount clock only)" },
+	CMD_OPT_ACCEL(struct run_opts, accel),
+	CMD_OPT_CLOCK(struct run_opts, clock, "the scenario's [machine] clock",
+		      "guest time (auto: icount under TCG, host under KVM; README \"Clocks\")"),
+	CLI_OPT_HELP,
+};
+#undef AT
+
+const struct cli_cmd run_cli = {
+	.name = "run",
+	.summary = "run scenarios: variants x repetitions, evidence, results.json",
+	.usage = "SCENARIO.ini [OPTIONS]",
+	.about = "Runs a scenario: boots the bundled Xen as its plan says, creates the PV domU\n"
+		 "for each variant, records evidence that the variant took effect (a variant\n"
+		 "whose expectations do not hold is INVALID and not measured), runs the\n"
+		 "workload, and writes DIR/results.json (reports/results-schema.md) after every\n"
+		 "repetition, with raw tool output under DIR/raw and console logs under\n"
+		 "DIR/console. Exit 0 if every repetition is OK, 1 if some failed, 2 on bad\n"
+		 "input. Scenario keys: scenarios/README.md or 'pvbench list --keys'.",
+	.opts = run_opts,
+	.nopts = ARRAY_SIZE(run_opts),
+	.fn = cmd_run,
+};
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, 0, 'o' }, { "reps", required_argument, 0, 'r' },
-		{ "variant", required_argument, 0, 'V' }, { "quick", no_argument, 0, 'Q' },
-		{ "seed", required_argument, 0, 'S' },	 { "resume", required_argument, 0, 'R' },
-		{ "accel", required_argument, 0, 'A' },	 { "help", no_argument, 0, 'h' },
-		{ "clock", required_argument, 0, 'C' },	 { "jobs", required_argument, 0, 'j' },
-		{ 0, 0, 0, 0 }
-	};
-	long x;
-	int c;
+	char *pos[1];
+	int n = cli_parse(&run_cli, argc, argv, o, pos, ARRAY_SIZE(pos));
 
-	while ((c = getopt_long(argc, argv, "o:j:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->outdir = optarg; break;
-		case 'r':
-			if (!strcmp(optarg, "auto")) {
-				o->reps_auto = true;
-				break;
-			}
-			if (parse_long(optarg, 1, 1000, &x))
-				return pvb_err("--reps: '%s' is not auto or an integer in [1, 1000]", optarg),
-				       -EINVAL;
-			o->reps = (int)x;
-			break;
-		case 'V':
-			if (o->n_variants == MAX_VARIANT_ARGS)
-				return pvb_err("too many --variant options"), -EINVAL;
-			o->variants[o->n_variants++] = optarg;
-			break;
-		case 'Q': o->quick = true; break;
-		case 'S':
-			if (parse_long(optarg, 0, 0x7fffffff, &o->seed))
-				return pvb_err("--seed: '%s' is not a non-negative integer", optarg),
-				       -EINVAL;
-			o->seed_set = true;
-			break;
-		case 'R': o->resume = o->outdir = optarg; break;
-		case 'A':
-			if (accel_parse(optarg, &o->accel))
-				return pvb_err("--accel: '%s' is not one of auto, tcg, kvm", optarg),
-				       -EINVAL;
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, JOBS_MAX, &x))
-				return pvb_err("--jobs: '%s' is not an integer in [1, %d]", optarg,
-					       JOBS_MAX),
-				       -EINVAL;
-			o->jobs = (int)x;
-			break;
-		case 'C':
-			if (clock_parse(optarg, &o->clock))
-				return pvb_err("--clock: '%s' is not one of auto, icount, host",
-					       optarg),
-				       -EINVAL;
-			break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -EINVAL;
-		}
-	}
-	if (optind != argc - 1) {
-		pvb_err(optind == argc ? "no scenario file given" : "give one scenario file per run");
+	if (n < 0)
+		return n;
+	if (n != 1) {
+		pvb_err(n == 0 ? "no scenario file given" : "give one scenario file per run");
 		return -EINVAL;
 	}
-	o->scenario = argv[optind];
+	o->scenario = pos[0];
 	return 0;
 }
 
@@ -144,7 +150,7 @@ int cmd_run(int argc, char **argv)
 	int rc = parse_opts(argc, argv, &o);
 
 	if (rc)
-		return rc > 0 ? 0 : 2;
+		return cli_status(rc);
 	if (run_scenario(&o, argc, argv, &out))
 		return 2;
 	printf("%s: %zu steps, %d not OK; wall %.0f s, measuring %.0f s (efficiency %.0f%%); "

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # gen-synthetic.py: writes the SYNTHETIC results.json fixtures in this directory
 # (schema pvbench-results/1, reports/results-schema.md) for check_compare,
-# check_report and report-browser.sh. Numbers are Gaussian draws from a fixed seed,
+# check_compare_cmd, check_report and report-browser.sh. Numbers are Gaussian draws from a fixed seed,
 # not measurements. Run from the repository root:
 #   /usr/bin/python3 harness/tests/data/results/gen-synthetic.py
 import copy, json, os, random
