@@ -440,9 +440,10 @@ static json_t *huge_series(size_t n)
 	return a;
 }
 
-enum garbage { G_ENTRIES, G_NOT_ARRAY, G_MIXED };
+enum garbage { G_ENTRIES, G_NOT_ARRAY, G_MIXED, G_FIO, G_RATES };
 
-/* net-mq-quick with the series of its two repetitions replaced, in dir/results.json. */
+/* net-mq-quick with the series of its two repetitions replaced, in dir/results.json;
+ * G_FIO keeps them but names the workload fio, G_RATES gives httperf's rate points. */
 static void write_garbage(char *dir, enum garbage g)
 {
 	json_error_t jerr;
@@ -459,6 +460,17 @@ static void write_garbage(char *dir, enum garbage g)
 		s0 = json_string("[{\"start\": 0, \"end\": 1, \"bits_per_second\": 5}]");
 		s1 = json_pack("{s:f, s:f, s:f, s:b}", "start", 0.0, "end", 1.0, "bits_per_second",
 			       5.0, "omitted", 0);
+	} else if (g == G_FIO || g == G_RATES) {
+		json_object_set_new(json_object_get(root, "scenario"), "workload",
+				    json_string(g == G_FIO ? "fio" : "httperf"));
+		s0 = g == G_FIO ? json_incref(json_object_get(json_array_get(runs, 0), "series"))
+				: json_loads("[{\"offered_rate\": 10, \"num_calls\": 2, \"reply_rate\": "
+					     "19}, {\"offered_rate\": 30, \"reply_rate\": 30}]",
+					     0, NULL);
+		s1 = g == G_FIO ? json_incref(json_object_get(json_array_get(runs, 1), "series"))
+				: json_loads("[{\"offered_rate\": 5, \"reply_rate\": 5}, "
+					     "{\"offered_rate\": -1, \"reply_rate\": 1}]",
+					     0, NULL);
 	} else {
 		s0 = garbage_series();
 		s1 = json_pack("[{s:f, s:f, s:f, s:b}, {s:f, s:f, s:f, s:b}, {s:f, s:f, s:f, s:b}]",
@@ -522,6 +534,38 @@ START_TEST(test_report_series_mixed)
 					   "left out: 15 malformed intervals, 0 repetitions"));
 	free(html);
 	free(dat);
+	rm_rf(dir);
+	rm_rf(in);
+}
+END_TEST
+
+/* The series charts are those the workload declares (workload.h): none for fio, the
+ * reply rate for httperf, whatever the series look like. */
+START_TEST(test_report_series_declared)
+{
+	char in[] = "/tmp/check_report.in.XXXXXX", dir[] = "/tmp/check_report.XXXXXX";
+	const char *args[] = {in, NULL};
+	char *gp;
+	int errs;
+
+	write_garbage(in, _i);
+	ck_assert_int_eq(run_report(args, dir, &errs), 0);
+	ck_assert_int_eq(errs, 0);
+	gp = read_out(dir, "charts/charts.gp");
+	ck_assert(!exists(dir, "charts/throughput-intervals.dat"));
+	ck_assert_ptr_null(strstr(gp, "throughput-intervals"));
+	if (_i == G_FIO) {
+		ck_assert(!exists(dir, "charts/reply-rate.dat"));
+	} else {
+		char *dat = read_out(dir, "charts/reply-rate.dat"), *md = read_out(dir, "report.md");
+
+		ck_assert_str_eq(dat, "20 19\n30 30\n\n\n5 5\n\n\n");
+		ck_assert_ptr_nonnull(strstr(gp, "set title 'Reply rate against offered request rate'"));
+		ck_assert_ptr_nonnull(strstr(md, "did not keep up (malformed points left out)]"));
+		free(dat);
+		free(md);
+	}
+	free(gp);
 	rm_rf(dir);
 	rm_rf(in);
 }
@@ -701,6 +745,7 @@ static Suite *report_suite(void)
 	tcase_add_test(core, test_report_net_mq);
 	tcase_add_loop_test(limits, test_report_series_garbage, G_ENTRIES, G_NOT_ARRAY + 1);
 	tcase_add_test(limits, test_report_series_mixed);
+	tcase_add_loop_test(limits, test_report_series_declared, G_FIO, G_RATES + 1);
 	tcase_add_test(limits, test_report_series_nan_literal);
 	tcase_add_loop_test(limits, test_report_design, 0, ARRAY_SIZE(design_cases));
 	tcase_add_loop_test(errors, test_report_errors, 0, ARRAY_SIZE(err_cases));

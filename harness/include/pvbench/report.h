@@ -106,11 +106,12 @@ int report_cmp_csv(struct rbuf *o, const struct comparison *c, unsigned flags);
 int report_cmp_tap(struct rbuf *o, const struct comparison *c);
 int report_cmp_junit(struct rbuf *o, const struct comparison *c);
 
-/* ---- `pvbench report` (report.c, report_sections.c, report_chart.c) ---- */
+/* ---- `pvbench report` (report.c, report_sections.c, report_chart*.c) ---- */
 struct report_chart {
 	char name[96]; /* file base name under DIR/charts */
 	char caption[512];
-	int kind; /* enum chart_kind in report_chart.c */
+	int kind;	   /* its family: enum chart_kind in report_chart.c */
+	const char *group; /* the family's heading in the report, or NULL (static) */
 };
 
 struct report {

@@ -1,6 +1,6 @@
 /* results_load.c: reads results.json (pvbench-results/1) into per-variant samples
  * of OK repetitions and per-status counts of the others (see results_load.h). */
-#include "pvbench/results_load.h"
+#include "results_int.h"
 #include "pvbench/util.h"
 
 #include <errno.h>
@@ -56,7 +56,7 @@ void results_metric_meta(const struct pvb_results *r, const char *metric, struct
 	json_t *meta = json_object_get(json_object_get(r->root, "metrics_meta"), metric);
 	const char *better = rj_str(meta, "better"), *unit = rj_str(meta, "unit");
 
-	*m = (struct result_meta){"", METRIC_BETTER_UNKNOWN, false};
+	*m = (struct result_meta){"", METRIC_BETTER_UNKNOWN, false, meta != NULL};
 	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
 		if (ends_with(metric, suffixes[i].suffix)) {
 			m->unit = suffixes[i].unit;
@@ -401,6 +401,8 @@ int results_load(const char *path, struct pvb_results *r)
 		rc = load_variants(r);
 	if (!rc)
 		rc = load_runs(r);
+	if (!rc)
+		rc = results_load_model(r);
 	if (rc == -ENOMEM)
 		pvb_err("out of memory reading '%s'", path);
 	if (rc) {
@@ -425,6 +427,7 @@ void results_free(struct pvb_results *r)
 		free(r->var[i].series);
 	}
 	free(r->var);
+	results_free_model(r);
 	free(r->path);
 	free(r->dir);
 	json_decref(r->root);

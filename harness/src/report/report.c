@@ -91,7 +91,7 @@ static const char *doc_title(const struct report *r, char *buf, size_t len)
 	size_t off = snprintf(buf, len, "pvbench report:");
 
 	for (size_t i = 0; i < r->nruns && off < len; i++) {
-		const char *name = rj_str(json_object_get(r->runs[i].root, "scenario"), "name");
+		const char *name = r->runs[i].scenario.name;
 
 		off += snprintf(buf + off, len - off, "%s %s", i ? "," : "",
 				r->nruns > 1 ? r->runs[i].label

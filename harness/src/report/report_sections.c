@@ -14,10 +14,6 @@
 #define CONSOLE_BYTES 65536
 #define MAX_COMMANDS 16
 
-/* Indexed by enum chart_kind (report_chart.c). */
-static const char *const chart_group[] = {"Per metric", "Latency percentiles", "Boot timeline",
-					  "Sweeps", "Throughput over time"};
-
 static void heading_run(struct doc *d, const struct report *r, size_t i, const char *what)
 {
 	char t[300];
@@ -48,7 +44,7 @@ static void sec_banners(struct doc *d, const struct report *r)
 				  "show relative behaviour under emulation, not hardware speed.");
 	clock_line(d, r);
 	for (size_t i = 0; i < r->nruns; i++)
-		if (!json_is_true(json_object_get(r->runs[i].root, "complete"))) {
+		if (!r->runs[i].complete) {
 			char t[300];
 
 			snprintf(t, sizeof(t),
@@ -161,12 +157,11 @@ static void sec_summary(struct doc *d, const struct report *r)
 	d->ops->heading(d, 2, "Summary");
 	headlines(d, r);
 	for (size_t i = 0; i < r->nruns; i++) {
-		const json_t *sc = json_object_get(r->runs[i].root, "scenario");
+		const struct pvb_scenario *sc = &r->runs[i].scenario;
 
 		doc_paraf(d, "Run %s: scenario %s, workload %s, started %s, %zu variants.",
-			  r->runs[i].label, rj_str(sc, "name") ?: "?",
-			  rj_str(sc, "workload") ?: "?",
-			  rj_str(r->runs[i].root, "started_at") ?: "?", r->runs[i].nvar);
+			  r->runs[i].label, sc->name ?: "?", sc->workload ?: "?",
+			  r->runs[i].started_at ?: "?", r->runs[i].nvar);
 	}
 	for (size_t i = 0; i < r->ncmp; i++)
 		for (int f = 0; f < CMP_NFAMILY; f++)
@@ -204,8 +199,8 @@ static void sec_charts(struct doc *d, const struct report *r)
 	for (size_t i = 0; i < r->ncharts; i++) {
 		const struct report_chart *c = &r->charts[i];
 
-		if (c->kind != kind && c->kind >= 0 && c->kind < (int)ARRAY_SIZE(chart_group))
-			d->ops->heading(d, 3, chart_group[c->kind]);
+		if (c->kind != kind && c->group)
+			d->ops->heading(d, 3, c->group);
 		kind = c->kind;
 		d->ops->chart(d, c->name, c->caption);
 	}
@@ -229,53 +224,31 @@ static void sec_comparisons(struct doc *d, const struct report *r)
 		d->ops->para(d, "No comparison: every run has a single variant.");
 }
 
-/* key -> value rows of a JSON object, nested objects flattened as "a.b". */
-static void flatten(struct doc *d, const char *prefix, json_t *obj)
+/* key -> value rows (a flattened object of the model). */
+static void kv_rows(struct doc *d, const struct pvb_kvs *kvs)
 {
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v)
-	{
-		char k[256], num[N], *dump = NULL;
-		const char *val = num;
-
-		snprintf(k, sizeof(k), "%s%s%s", prefix, *prefix ? "." : "", key);
-		if (json_is_object(v)) {
-			flatten(d, k, v);
-			continue;
-		}
-		if (json_is_string(v))
-			val = json_string_value(v);
-		else if (json_is_number(v))
-			snprintf(num, N, "%.15g", json_number_value(v));
-		else
-			val = dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		doc_row(d, (const char *const[]){k, val ? val : ""}, NULL);
-		free(dump);
-	}
+	for (size_t i = 0; i < kvs->n; i++)
+		doc_row(d, (const char *const[]){kvs->kv[i].key, kvs->kv[i].value}, NULL);
 }
 
 static void sec_environment(struct doc *d, const struct report *r)
 {
 	static const char *const head[] = {"key", "value"};
-	static const char *const top[] = {"command", "started_at", "finished_at"};
 
 	d->ops->heading(d, 2, "Environment");
 	for (size_t i = 0; i < r->nruns; i++) {
-		json_t *root = r->runs[i].root;
+		const struct pvb_results *run = &r->runs[i];
+		const char *const top[][2] = {{"command", run->command},
+					      {"started_at", run->started_at},
+					      {"finished_at", run->finished_at},
+					      {"complete", run->complete ? "true" : "false"}};
 
 		heading_run(d, r, i, NULL);
 		doc_table(d, 2, head, 0);
-		flatten(d, "tool", json_object_get(root, "tool"));
+		kv_rows(d, &run->tool);
 		for (size_t k = 0; k < ARRAY_SIZE(top); k++)
-			doc_row(d, (const char *const[]){top[k], rj_str(root, top[k])}, NULL);
-		doc_row(d,
-			(const char *const[]){
-			    "complete",
-			    json_is_true(json_object_get(root, "complete")) ? "true" : "false"},
-			NULL);
-		flatten(d, "", json_object_get(root, "environment"));
+			doc_row(d, top[k], NULL);
+		kv_rows(d, &run->env.all);
 		doc_table_end(d);
 	}
 }
@@ -286,10 +259,9 @@ struct check_tally {
 	size_t ok, total;
 };
 
-static void tally_check(struct check_tally *t, size_t *n, size_t max, json_t *c)
+static void tally_check(struct check_tally *t, size_t *n, size_t max, const struct pvb_check *c)
 {
-	const char *key = rj_str(c, "key") ?: "?", *exp = rj_str(c, "expected") ?: "";
-	const char *act = rj_str(c, "actual") ?: "";
+	const char *key = c->key ?: "?", *exp = c->expected ?: "", *act = c->actual ?: "";
 	char q[160];
 	size_t i = 0;
 
@@ -301,7 +273,7 @@ static void tally_check(struct check_tally *t, size_t *n, size_t max, json_t *c)
 		t[(*n)++] = (struct check_tally){.key = key, .expected = exp};
 	}
 	t[i].total++;
-	t[i].ok += json_is_true(json_object_get(c, "ok"));
+	t[i].ok += c->ok;
 	snprintf(q, sizeof(q), "'%s'", act);
 	if (!strstr(t[i].actual, q))
 		snprintf(t[i].actual + strlen(t[i].actual),
@@ -313,16 +285,12 @@ static void variant_checks(struct doc *d, const struct pvb_results *run, const c
 {
 	static const char *const head[] = {"check", "expected", "actual (seen)", "held"};
 	struct check_tally t[32];
-	json_t *runs = json_object_get(run->root, "runs"), *rr, *c;
-	size_t n = 0, i, k;
+	size_t n = 0, i;
 
-	json_array_foreach(runs, i, rr)
-	{
-		if (!rj_str(rr, "variant") || strcmp(rj_str(rr, "variant"), variant))
-			continue;
-		json_array_foreach(json_object_get(json_object_get(rr, "evidence"), "checks"), k, c)
-		    tally_check(t, &n, ARRAY_SIZE(t), c);
-	}
+	for (i = 0; i < run->nrun; i++)
+		for (size_t k = 0; !strcmp(run->run[i].variant, variant) && k < run->run[i].ncheck;
+		     k++)
+			tally_check(t, &n, ARRAY_SIZE(t), &run->run[i].check[k]);
 	if (!n) {
 		d->ops->para(d, "No expectations were declared or checked for this variant: "
 				"nothing shows that it took effect.");
@@ -343,24 +311,22 @@ static void variant_checks(struct doc *d, const struct pvb_results *run, const c
 static void variant_values(struct doc *d, const struct pvb_results *run, const char *variant)
 {
 	static const char *const head[] = {"evidence value", "content"};
-	json_t *runs = json_object_get(run->root, "runs"), *rr, *ev = NULL, *l;
+	const struct pvb_run *ok = NULL;
 	struct rbuf lines = {0};
-	size_t i;
 
-	json_array_foreach(runs, i, rr) if (rj_str(rr, "variant") &&
-					    !strcmp(rj_str(rr, "variant"), variant) &&
-					    pvb_status_parse(rj_str(rr, "status")) == PVB_OK)
-	{
-		ev = json_object_get(rr, "evidence");
-		break;
-	}
-	if (json_object_size(json_object_get(ev, "values"))) {
+	for (size_t i = 0; i < run->nrun && !ok; i++)
+		if (!strcmp(run->run[i].variant, variant) && run->run[i].status == PVB_OK)
+			ok = &run->run[i];
+	if (!ok)
+		return;
+	if (ok->values.n) {
 		doc_table(d, 2, head, 0);
-		flatten(d, "", json_object_get(ev, "values"));
+		kv_rows(d, &ok->values);
 		doc_table_end(d);
 	}
-	json_array_foreach(json_object_get(ev, "log_lines"), i, l) if (json_is_string(l) && i < 20)
-	    rb_printf(&lines, "%s\n", json_string_value(l));
+	for (size_t i = 0; i < ok->nlog && i < 20; i++)
+		if (ok->log_line[i])
+			rb_printf(&lines, "%s\n", ok->log_line[i]);
 	if (lines.sb.len && !lines.err) {
 		d->ops->para(d, "Log lines (first OK repetition):");
 		d->ops->pre(d, lines.sb.buf);
@@ -374,52 +340,41 @@ static void variant_conformance(struct doc *d, const struct pvb_results *run, co
 {
 	static const char *const head[] = {"conformance check", "device", "level", "result",
 					   "source", "expected / actual"};
-	json_t *runs = json_object_get(run->root, "runs"), *rr, *conf = NULL, *c, *sum;
-	size_t i;
+	const struct pvb_conformance *conf = NULL;
 
-	json_array_foreach(runs, i, rr) if (rj_str(rr, "variant") &&
-					    !strcmp(rj_str(rr, "variant"), variant) &&
-					    (conf = json_object_get(json_object_get(rr, "evidence"),
-								    "conformance")))
-	    break;
-	if (!json_is_array(json_object_get(conf, "checks")))
+	for (size_t i = 0; i < run->nrun && !conf; i++)
+		if (!strcmp(run->run[i].variant, variant) && run->run[i].conformance.present)
+			conf = &run->run[i].conformance;
+	if (!conf || !conf->has_checks)
 		return;
-	sum = json_object_get(conf, "summary");
 	doc_paraf(d,
 		  "Protocol conformance of this variant's domU (scenario.conform; pvbench "
 		  "conform negotiation rules): MUST %lld passed, %lld failed; SHOULD %lld "
 		  "passed, %lld failed; %lld not applicable.",
-		  (long long)json_integer_value(json_object_get(sum, "must_pass")),
-		  (long long)json_integer_value(json_object_get(sum, "must_fail")),
-		  (long long)json_integer_value(json_object_get(sum, "should_pass")),
-		  (long long)json_integer_value(json_object_get(sum, "should_fail")),
-		  (long long)json_integer_value(json_object_get(sum, "skip")));
+		  conf->must_pass, conf->must_fail, conf->should_pass, conf->should_fail,
+		  conf->skip);
 	doc_table(d, ARRAY_SIZE(head), head, 0);
-	json_array_foreach(json_object_get(conf, "checks"), i, c)
-	{
-		const char *res = rj_str(c, "result") ?: "?";
+	for (size_t i = 0; i < conf->ncheck; i++) {
+		const struct pvb_conform_check *c = &conf->check[i];
+		const char *res = c->result ?: "?";
 		char ea[340];
 
-		snprintf(ea, sizeof(ea), "%s / %s", rj_str(c, "expected") ?: "",
-			 rj_str(c, "actual") ?: "");
+		snprintf(ea, sizeof(ea), "%s / %s", c->expected ?: "", c->actual ?: "");
 		doc_row(d,
-			(const char *const[]){rj_str(c, "name") ?: "?", rj_str(c, "subject") ?: "",
-					      rj_str(c, "level") ?: "", res,
-					      rj_str(c, "source") ?: "", ea},
+			(const char *const[]){c->name ?: "?", c->subject ?: "", c->level ?: "", res,
+					      c->source ?: "", ea},
 			!strcmp(res, "pass") ? "v-better" : !strcmp(res, "fail") ? "v-worse" : NULL);
 	}
 	doc_table_end(d);
 }
 
-static void kv_para(struct doc *d, const char *what, json_t *obj)
+static void kv_para(struct doc *d, const char *what, const struct pvb_kvs *kvs)
 {
 	struct rbuf o = {0};
-	const char *key;
-	json_t *v;
 
-	json_object_foreach(obj, key, v)
-	    rb_printf(&o, "%s%s = %s", o.sb.len ? ", " : "", key,
-		      json_is_string(v) ? json_string_value(v) : "(not a string)");
+	for (size_t i = 0; i < kvs->n; i++)
+		rb_printf(&o, "%s%s = %s", o.sb.len ? ", " : "", kvs->kv[i].key,
+			  kvs->kv[i].is_string ? kvs->kv[i].value : "(not a string)");
 	if (o.sb.len && !o.err)
 		doc_paraf(d, "%s: %s.", what, o.sb.buf);
 	sb_free(&o.sb);
@@ -432,19 +387,12 @@ static void sec_evidence(struct doc *d, const struct report *r)
 		const struct pvb_results *run = &r->runs[i];
 
 		for (size_t j = 0; j < run->nvar; j++) {
-			json_t *vars = json_object_get(run->root, "variants"), *v;
 			char t[300];
-			size_t k;
 
 			report_var_label(r, i, run->var[j].name, t, sizeof(t));
 			d->ops->heading(d, 3, t);
-			json_array_foreach(vars, k,
-					   v) if (rj_str(v, "name") &&
-						  !strcmp(rj_str(v, "name"), run->var[j].name))
-			{
-				kv_para(d, "Overrides", json_object_get(v, "overrides"));
-				kv_para(d, "Expected", json_object_get(v, "expect"));
-			}
+			kv_para(d, "Overrides", &run->var[j].overrides);
+			kv_para(d, "Expected", &run->var[j].expect);
 			variant_checks(d, run, run->var[j].name);
 			variant_values(d, run, run->var[j].name);
 			variant_conformance(d, run, run->var[j].name);
@@ -454,7 +402,7 @@ static void sec_evidence(struct doc *d, const struct report *r)
 
 /* The distinct workload command lines of a run ("command" of each repetition), with
  * the variants that ran each: what ran, after --quick and overrides. */
-static void workload_commands(struct doc *d, json_t *root)
+static void workload_commands(struct doc *d, const struct pvb_results *run)
 {
 	struct {
 		const char *cmd, *var[8];
@@ -463,11 +411,9 @@ static void workload_commands(struct doc *d, json_t *root)
 	} c[MAX_COMMANDS];
 	struct rbuf o = {0};
 	size_t n = 0, more = 0, k;
-	json_t *rr;
 
-	json_array_foreach(json_object_get(root, "runs"), k, rr)
-	{
-		const char *cmd = rj_str(rr, "command"), *var = rj_str(rr, "variant") ?: "?";
+	for (k = 0; k < run->nrun; k++) {
+		const char *cmd = run->run[k].command, *var = run->run[k].variant;
 		size_t i = 0, v = 0;
 
 		if (!cmd)
@@ -506,29 +452,25 @@ static void workload_commands(struct doc *d, json_t *root)
 
 #define DESIGN_MAX_CV 8 /* pilot CVs named; the rest counted */
 
-/* A whole-number field in [lo, hi], else -1. */
-static long long design_int(json_t *design, const char *key, long long lo, long long hi)
+/* A whole number in [lo, hi], else -1. */
+static long long design_int(double x, long long lo, long long hi)
 {
-	double x = rj_num(design, key, NAN);
-
 	return isfinite(x) && x == floor(x) && x >= lo && x <= hi ? (long long)x : -1;
 }
 
-/* A finite number field in (lo, hi], else NAN. */
-static double design_num(json_t *design, const char *key, double lo, double hi)
+/* A finite number in (lo, hi], else NAN. */
+static double design_num(double x, double lo, double hi)
 {
-	double x = rj_num(design, key, NAN);
-
 	return isfinite(x) && x > lo && x <= hi ? x : NAN;
 }
 
 /* "a pilot of 3 per variant, then 7 per variant in all (4 more)". */
-static void design_reps(struct rbuf *o, json_t *design)
+static void design_reps(struct rbuf *o, const struct pvb_design *ds)
 {
-	long long pilot = design_int(design, "pilot", 1, 1000000);
-	long long planned = design_int(design, "planned_reps", 1, 1000000);
-	long long fixed = design_int(design, "repetitions", 1, 1000000);
-	const char *reps = rj_str(design, "repetitions");
+	long long pilot = design_int(ds->pilot, 1, 1000000);
+	long long planned = design_int(ds->planned_reps, 1, 1000000);
+	long long fixed = design_int(ds->repetitions, 1, 1000000);
+	const char *reps = ds->repetitions_word;
 
 	if (reps && !strcmp(reps, "auto"))
 		rb_puts(o, "Repetitions sized to the question");
@@ -545,11 +487,11 @@ static void design_reps(struct rbuf *o, json_t *design)
 }
 
 /* " for 80% power to detect a 2% change on each primary metric (Holm family of 2)". */
-static void design_power(struct rbuf *o, json_t *design)
+static void design_power(struct rbuf *o, const struct pvb_design *ds)
 {
-	double power = design_num(design, "power", 0, 1);
-	double detect = design_num(design, "detect_pct", 0, 1e6);
-	long long family = design_int(design, "family", 1, 1000000);
+	double power = design_num(ds->power, 0, 1);
+	double detect = design_num(ds->detect_pct, 0, 1e6);
+	long long family = design_int(ds->family, 1, 1000000);
 
 	if (isnan(power) && isnan(detect))
 		return;
@@ -563,16 +505,12 @@ static void design_power(struct rbuf *o, json_t *design)
 }
 
 /* "; pilot CV mq read_iops 0.5%, mq cpu_sys_pct 3.1%" (pilot_cv_pct.<variant>.<metric>). */
-static void design_cv(struct rbuf *o, json_t *design)
+static void design_cv(struct rbuf *o, const struct pvb_design *ds)
 {
-	const char *var, *metric;
-	json_t *per, *v;
 	size_t n = 0, more = 0;
 
-	json_object_foreach(json_object_get(design, "pilot_cv_pct"), var, per)
-	    json_object_foreach(per, metric, v)
-	{
-		double cv = json_is_number(v) ? json_number_value(v) : NAN;
+	for (size_t i = 0; i < ds->ncv; i++) {
+		double cv = ds->cv[i].cv_pct;
 
 		if (!isfinite(cv) || cv < 0)
 			continue;
@@ -580,18 +518,19 @@ static void design_cv(struct rbuf *o, json_t *design)
 			more++;
 			continue;
 		}
-		rb_printf(o, "%s%s %s %.3g%%", n++ ? ", " : "; pilot CV ", var, metric, cv);
+		rb_printf(o, "%s%s %s %.3g%%", n++ ? ", " : "; pilot CV ", ds->cv[i].variant,
+			  ds->cv[i].metric, cv);
 	}
 	if (more)
 		rb_printf(o, " and %zu more", more);
 }
 
 /* "; capped by max_repetitions (20)" or "; within at most 20 repetitions and 30 min". */
-static void design_caps(struct rbuf *o, json_t *design)
+static void design_caps(struct rbuf *o, const struct pvb_design *ds)
 {
-	long long max_reps = design_int(design, "max_repetitions", 1, 1000000000);
-	double max_min = design_num(design, "max_minutes", 0, 1e9);
-	const char *by = rj_str(design, "capped_by");
+	long long max_reps = design_int(ds->max_repetitions, 1, 1000000000);
+	double max_min = design_num(ds->max_minutes, 0, 1e9);
+	const char *by = ds->capped_by;
 	char reps[N] = "", mins[N] = "";
 
 	if (max_reps > 0)
@@ -613,18 +552,17 @@ static void design_caps(struct rbuf *o, json_t *design)
 
 /* One paragraph on how the run's repetitions were chosen, when results.json has a
  * "design" object (every field optional and untrusted: wrong types are left out). */
-static void design_para(struct doc *d, json_t *root)
+static void design_para(struct doc *d, const struct pvb_design *ds)
 {
-	json_t *design = json_object_get(root, "design");
-	const char *plan = rj_str(design, "plan");
+	const char *plan = ds->plan;
 	struct rbuf o = {0};
 
-	if (!json_is_object(design))
+	if (!ds->present)
 		return;
-	design_reps(&o, design);
-	design_power(&o, design);
-	design_cv(&o, design);
-	design_caps(&o, design);
+	design_reps(&o, ds);
+	design_power(&o, ds);
+	design_cv(&o, ds);
+	design_caps(&o, ds);
 	rb_puts(&o, ".");
 	if (plan && *plan)
 		rb_printf(&o, " Plan: %s%s", plan,
@@ -635,13 +573,11 @@ static void design_para(struct doc *d, json_t *root)
 }
 
 /* scenario.repetitions: "8", or the scenario's word ("auto"). */
-static const char *scenario_reps(char *buf, size_t len, json_t *sc)
+static const char *scenario_reps(char *buf, size_t len, const struct pvb_scenario *sc)
 {
-	double n = rj_num(sc, "repetitions", NAN);
-
-	if (!isfinite(n))
-		return rj_str(sc, "repetitions") ?: "?";
-	snprintf(buf, len, "%.0f", n);
+	if (!isfinite(sc->repetitions))
+		return sc->repetitions_word ?: "?";
+	snprintf(buf, len, "%.0f", sc->repetitions);
 	return buf;
 }
 
@@ -651,31 +587,30 @@ static void sec_method(struct doc *d, const struct report *r)
 
 	d->ops->heading(d, 2, "Method");
 	for (size_t i = 0; i < r->nruns; i++) {
-		json_t *sc = json_object_get(r->runs[i].root, "scenario"), *rr;
+		const struct pvb_results *run = &r->runs[i];
+		const struct pvb_scenario *sc = &run->scenario;
 		struct rbuf order = {0};
 		char seed[N], reps[N];
-		size_t k;
 
 		heading_run(d, r, i, NULL);
-		if (isfinite(rj_num(sc, "seed", NAN)))
-			snprintf(seed, sizeof(seed), "seed %.0f", rj_num(sc, "seed", NAN));
+		if (isfinite(sc->seed))
+			snprintf(seed, sizeof(seed), "seed %.0f", sc->seed);
 		else
 			snprintf(seed, sizeof(seed), "no seed");
 		doc_paraf(d,
 			  "Scenario %s (%s), workload %s: %s repetitions per variant, order "
 			  "%s, %s.",
-			  rj_str(sc, "name") ?: "?", rj_str(sc, "file") ?: "?",
-			  rj_str(sc, "workload") ?: "?", scenario_reps(reps, sizeof(reps), sc),
-			  rj_str(sc, "order") ?: "?", seed);
-		design_para(d, r->runs[i].root);
-		kv_para(d, "Workload parameters (scenario file)", json_object_get(sc, "params"));
-		workload_commands(d, r->runs[i].root);
-		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr) if (k < 64)
-		    rb_printf(&order, "%s%.0f:%s#%.0f", k ? " " : "", rj_num(rr, "seq", 0),
-			      rj_str(rr, "variant") ?: "?", rj_num(rr, "rep", 0));
+			  sc->name ?: "?", sc->file ?: "?", sc->workload ?: "?",
+			  scenario_reps(reps, sizeof(reps), sc), sc->order ?: "?", seed);
+		design_para(d, &run->design);
+		kv_para(d, "Workload parameters (scenario file)", &sc->params);
+		workload_commands(d, run);
+		for (size_t k = 0; k < run->nrun && k < 64; k++)
+			rb_printf(&order, "%s%.0f:%s#%.0f", k ? " " : "", run->run[k].seq,
+				  run->run[k].variant, run->run[k].rep);
 		if (order.sb.len && !order.err)
 			doc_paraf(d, "Execution order (seq:variant#rep): %s%s", order.sb.buf,
-				  k > 64 ? " ..." : ".");
+				  run->nrun > 64 ? " ..." : ".");
 		sb_free(&order.sb);
 	}
 	report_cmp_method(&m, &r->opts);
@@ -687,21 +622,20 @@ static void sec_method(struct doc *d, const struct report *r)
 			"when there are fewer than 6 repetitions (confidence 1 - 2^(1-n)).");
 }
 
-static void failure_detail(struct doc *d, const struct report *r, size_t i, json_t *rr)
+static void failure_detail(struct doc *d, const struct report *r, size_t i,
+			   const struct pvb_run *rr)
 {
-	const char *console = rj_str(rr, "console_excerpt");
-	json_t *c;
-	size_t k;
+	const char *console = rr->console_excerpt;
 	char t[300];
 
 	snprintf(t, sizeof(t), "%s%s%s rep %.0f: %s", r->nruns > 1 ? r->runs[i].label : "",
-		 r->nruns > 1 ? ":" : "", rj_str(rr, "variant") ?: "?", rj_num(rr, "rep", 0),
-		 rj_str(rr, "status") ?: "?");
+		 r->nruns > 1 ? ":" : "", rr->variant, rr->rep, rr->status_text ?: "?");
 	d->ops->heading(d, 4, t);
-	json_array_foreach(json_object_get(json_object_get(rr, "evidence"), "checks"), k,
-			   c) if (!json_is_true(json_object_get(c, "ok")))
-	    doc_paraf(d, "Check %s failed: expected '%s', actual '%s'.", rj_str(c, "key") ?: "?",
-		      rj_str(c, "expected") ?: "", rj_str(c, "actual") ?: "");
+	for (size_t k = 0; k < rr->ncheck; k++)
+		if (!rr->check[k].ok)
+			doc_paraf(d, "Check %s failed: expected '%s', actual '%s'.",
+				  rr->check[k].key ?: "?", rr->check[k].expected ?: "",
+				  rr->check[k].actual ?: "");
 	if (console && *console) {
 		const char *tail = tail_lines(console, strlen(console), CONSOLE_LINES);
 		size_t len = strlen(tail);
@@ -717,20 +651,19 @@ static void failure_detail(struct doc *d, const struct report *r, size_t i, json
 
 static void failure_rows(struct doc *d, const struct report *r, size_t i)
 {
-	json_t *rr;
-	size_t k;
+	const struct pvb_results *run = &r->runs[i];
 
-	json_array_foreach(json_object_get(r->runs[i].root, "runs"), k, rr)
-	{
+	for (size_t k = 0; k < run->nrun; k++) {
+		const struct pvb_run *rr = &run->run[k];
 		char rep[N], seq[N];
 
-		if (pvb_status_parse(rj_str(rr, "status")) == PVB_OK)
+		if (rr->status == PVB_OK)
 			continue;
-		snprintf(rep, N, "%.0f", rj_num(rr, "rep", 0));
-		snprintf(seq, N, "%.0f", rj_num(rr, "seq", 0));
+		snprintf(rep, N, "%.0f", rr->rep);
+		snprintf(seq, N, "%.0f", rr->seq);
 		doc_row(d,
-			(const char *const[]){r->runs[i].label, rj_str(rr, "variant"), rep, seq,
-					      rj_str(rr, "status"), rj_str(rr, "reason")},
+			(const char *const[]){run->label, rr->variant, rep, seq, rr->status_text,
+					      rr->reason},
 			"v-worse");
 	}
 }
@@ -754,32 +687,25 @@ static void sec_failures(struct doc *d, const struct report *r)
 	doc_table_end(d);
 	d->ops->para(d, "Excluded from every statistic: SKIP, INVALID (an expectation did not "
 			"hold), FAIL, TIMEOUT and CRASH repetitions.");
-	for (size_t i = 0; i < r->nruns; i++) {
-		json_t *rr;
-		size_t k;
-
-		json_array_foreach(json_object_get(r->runs[i].root, "runs"), k,
-				   rr) if (pvb_status_parse(rj_str(rr, "status")) != PVB_OK)
-		    failure_detail(d, r, i, rr);
-	}
+	for (size_t i = 0; i < r->nruns; i++)
+		for (size_t k = 0; k < r->runs[i].nrun; k++)
+			if (r->runs[i].run[k].status != PVB_OK)
+				failure_detail(d, r, i, &r->runs[i].run[k]);
 }
 
 static void sec_reproduce(struct doc *d, const struct report *r)
 {
 	d->ops->heading(d, 2, "How to reproduce");
 	for (size_t i = 0; i < r->nruns; i++) {
-		json_t *root = r->runs[i].root, *sc = json_object_get(root, "scenario");
-		json_t *tool = json_object_get(root, "tool");
+		const struct pvb_results *run = &r->runs[i];
 
 		heading_run(d, r, i, NULL);
 		doc_paraf(d, "Project commit %s (%s %s). Run directory %s. Command:",
-			  rj_str(tool, "commit")
-			      ?: rj_str(json_object_get(root, "environment"), "commit") ?: "?",
-			  rj_str(tool, "name") ?: "pvbench",
-			  rj_str(tool, "version") ?: "?", r->runs[i].dir);
-		d->ops->pre(d, rj_str(root, "command") ?: "(not recorded)");
-		doc_paraf(d, "Scenario file %s:", rj_str(sc, "file") ?: "?");
-		d->ops->pre(d, rj_str(sc, "text") ?: "(not recorded)");
+			  run->tool_commit ?: run->env.commit ?: "?", run->tool_name ?: "pvbench",
+			  run->tool_version ?: "?", run->dir);
+		d->ops->pre(d, run->command ?: "(not recorded)");
+		doc_paraf(d, "Scenario file %s:", run->scenario.file ?: "?");
+		d->ops->pre(d, run->scenario.text ?: "(not recorded)");
 	}
 	d->ops->para(d, "This report:");
 	d->ops->pre(d, r->argv0_line ? r->argv0_line : "pvbench report");
