@@ -1,4 +1,4 @@
-/* run.h: the runner of `pvbench run` (run/run.c): a scenario's plan executed on the
+/* run.h: the runner of `pvbench run` (run/runner.c, step.c, slots.c, evidence.c, results_write.c): a scenario's plan executed on the
  * emulated host, results.json written after every repetition. */
 #ifndef PVBENCH_RUN_H
 #define PVBENCH_RUN_H
