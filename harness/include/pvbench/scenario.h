@@ -232,10 +232,9 @@ const struct variant_key *scenario_variant_keys(size_t *n);
 const struct module_param *scenario_module_params(size_t *n);
 const struct evidence_name *scenario_evidence_names(size_t *n);
 /* The values of variant v (NULL: the file's) as a workload reads them (workload.h):
- * the variant's override, else the file's value, else the key's default. */
-struct wl_values scenario_values(const struct scenario *sc, const struct variant *v);
-/* The same into *buf, returned: for SCENARIO_VALUES(&sc, v), a call argument that
- * lives until the end of the enclosing block. */
+ * the variant's override, else the file's value, else the key's default; into
+ * *buf, returned. SCENARIO_VALUES(&sc, v) is the same as a call argument that lives
+ * until the end of the enclosing block. */
 const struct wl_values *scenario_values_in(struct wl_values *buf, const struct scenario *sc,
 					   const struct variant *v);
 #define SCENARIO_VALUES(sc, v) scenario_values_in(&(struct wl_values){ 0 }, (sc), (v))

@@ -90,10 +90,10 @@ struct wl_domain {
 };
 
 /* What the runner gives a run hook for one repetition. The function pointers are
- * the runner's (run/): a test gives its own (harness/tests/check_run.c). */
+ * the runner's (run/step.c, which embeds this struct in its own state); a test of a
+ * hook may give its own. */
 struct wl_ctx {
 	const struct wl_values *vals; /* the variant's values */
-	const char *variant;	      /* its name */
 	bool quick;		      /* --quick: the short form of the workload */
 	struct wl_domain guest; /* the measured domU (dom0 itself for dom0_only workloads) */
 	json_t *run; /* this repetition's results.json record: a hook may add "reason" (why
@@ -112,7 +112,6 @@ struct wl_ctx {
 	 * workloads): created at first use, kept for the boot, recreated after a failed
 	 * repetition. PVB_OK and *peer, or the status of the failure. */
 	enum pvb_status (*peer)(struct wl_ctx *c, struct wl_domain *peer);
-	void *runner; /* the runner's own state */
 };
 
 /* A kernel log line that shows the feature's negotiation, recorded with the

@@ -363,11 +363,9 @@ static int setup(struct run_state *st, int argc, char **argv)
  * up for the next plan. */
 static bool run_plan(struct run_state *st)
 {
-	int jobs = st->jobs, reps = 0;
+	int jobs = st->jobs;
 	bool ok = true;
 
-	for (size_t i = 0; i < st->plan.n_steps; i++)
-		reps = st->plan.steps[i].rep > reps ? st->plan.steps[i].rep : reps;
 	if (st->jobs > 1 && st->plan.n_steps) {
 		ok = run_jobs(st);
 	} else {
@@ -375,7 +373,6 @@ static bool run_plan(struct run_state *st)
 		run_steps(st);
 	}
 	st->jobs = jobs;
-	(void)reps;
 	return ok;
 }
 

@@ -118,13 +118,12 @@ static enum pvb_status ctx_peer(struct wl_ctx *c, struct wl_domain *peer)
 static enum pvb_status step_measure(struct run_state *st, const struct variant *v,
 			       const struct plan_step *s, json_t *run)
 {
-	struct step_ctx sx = { .st = st, .v = v, .s = s, .vals = scenario_values(&st->sc, v) };
+	struct step_ctx sx = { .st = st, .v = v, .s = s };
 	enum pvb_status status;
 
-	sx.c = (struct wl_ctx){ .vals = &sx.vals, .variant = v->name, .quick = st->plan.quick,
+	sx.c = (struct wl_ctx){ .vals = scenario_values_in(&sx.vals, &st->sc, v), .quick = st->plan.quick,
 				.guest = { st->cur->g.domid, st->cur->g.name, st->cur->ip },
-				.run = run, .sh = ctx_sh, .measure = ctx_measure, .peer = ctx_peer,
-				.runner = st };
+				.run = run, .sh = ctx_sh, .measure = ctx_measure, .peer = ctx_peer };
 	st->peer = NULL;
 	status = st->wl->run(&sx.c);
 	if (st->peer && status != PVB_OK)

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEYS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 /* The fixed-section keys. One row drives parsing, validation, `list --keys` and the
  * README. Columns: section, key, type, default, unit, allowed, min, max, flags,
  * workload, doc, example. */
@@ -344,15 +342,10 @@ static int values_get_long(const struct wl_values *w, const char *section, const
 	return scenario_need_long(w->scenario, w->variant, section, key, out);
 }
 
-struct wl_values scenario_values(const struct scenario *sc, const struct variant *v)
-{
-	return (struct wl_values){ values_get, values_get_long, sc, v };
-}
-
 const struct wl_values *scenario_values_in(struct wl_values *buf, const struct scenario *sc,
 					   const struct variant *v)
 {
-	*buf = scenario_values(sc, v);
+	*buf = (struct wl_values){ values_get, values_get_long, sc, v };
 	return buf;
 }
 

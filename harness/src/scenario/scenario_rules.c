@@ -9,22 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEYS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 /* ---- rules across keys ---- */
 
-static long val(const struct scenario *sc, const struct variant *v, const char *sect,
-		const char *key)
+static int rule_dom0_vcpus(const struct wl_values *v, struct sbuf *msg)
 {
-	long n = -1;
-
-	scenario_get_long(sc, v, sect, key, &n);
-	return n;
-}
-
-static int rule_dom0_vcpus(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
-{
-	long d = val(sc, v, "machine", "dom0_vcpus"), n = val(sc, v, "machine", "vcpus");
+	long d = wl_long_or(v, "machine", "dom0_vcpus", -1);
+	long n = wl_long_or(v, "machine", "vcpus", -1);
 
 	if (d <= n)
 		return 0;
@@ -32,10 +22,11 @@ static int rule_dom0_vcpus(const struct scenario *sc, const struct variant *v, s
 	return -EINVAL;
 }
 
-static int rule_memory(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
+static int rule_memory(const struct wl_values *v, struct sbuf *msg)
 {
-	long d0 = val(sc, v, "machine", "dom0_mem"), mem = val(sc, v, "machine", "memory");
-	long gm = val(sc, v, "guest", "memory");
+	long d0 = wl_long_or(v, "machine", "dom0_mem", -1);
+	long mem = wl_long_or(v, "machine", "memory", -1);
+	long gm = wl_long_or(v, "guest", "memory", -1);
 
 	if (d0 + gm + 256 <= mem)
 		return 0;
@@ -46,9 +37,10 @@ static int rule_memory(const struct scenario *sc, const struct variant *v, struc
 	return -EINVAL;
 }
 
-static int rule_disk(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
+static int rule_disk(const struct wl_values *v, struct sbuf *msg)
 {
-	long disk = val(sc, v, "guest", "disk_size"), d0 = val(sc, v, "machine", "dom0_mem");
+	long disk = wl_long_or(v, "guest", "disk_size", -1);
+	long d0 = wl_long_or(v, "machine", "dom0_mem", -1);
 
 	if (disk + 512 <= d0)
 		return 0;
@@ -79,9 +71,9 @@ static int each_word(const char *list, int (*fn)(const char *w, size_t n, const 
 	return rc;
 }
 
-int scenario_detect(const struct scenario *sc, double *frac)
+/* "2%" -> 0.02: 0, or -EINVAL unless a percentage in (0, 100]. */
+static int detect_parse(const char *v, double *frac)
 {
-	const char *v = scenario_get(sc, "scenario", "detect");
 	char *end;
 	double d;
 
@@ -94,15 +86,20 @@ int scenario_detect(const struct scenario *sc, double *frac)
 	return 0;
 }
 
-static int rule_detect(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
+int scenario_detect(const struct scenario *sc, double *frac)
 {
+	return detect_parse(scenario_get(sc, "scenario", "detect"), frac);
+}
+
+static int rule_detect(const struct wl_values *v, struct sbuf *msg)
+{
+	const char *s = wl_get(v, "scenario", "detect");
 	double d;
 
-	(void)v;
-	if (!scenario_detect(sc, &d))
+	if (!detect_parse(s, &d))
 		return 0;
 	sb_printf(msg, "scenario.detect '%s' is not a percentage above 0 and at most 100 (e.g. 2%%)",
-		  scenario_get(sc, "scenario", "detect"));
+		  s);
 	return -EINVAL;
 }
 
@@ -137,14 +134,11 @@ static int word_not_metric(const char *w, size_t n, const void *arg)
 	return n < sizeof(l->bad) && workload_has_metric(l->wl, l->bad) ? 0 : -EINVAL;
 }
 
-static int rule_primary(const struct scenario *sc, const struct variant *v, struct sbuf *msg)
+static int rule_primary(const struct wl_values *v, struct sbuf *msg)
 {
-	struct metric_lookup l = {
-		.wl = workload_find(scenario_get(sc, "scenario", "workload")),
-	};
-	const char *list = scenario_get(sc, "scenario", "primary");
+	struct metric_lookup l = { .wl = workload_find(wl_get(v, "scenario", "workload")) };
+	const char *list = wl_get(v, "scenario", "primary");
 
-	(void)v;
 	if (!l.wl || !list || !each_word(list, word_not_metric, &l))
 		return 0;
 	sb_printf(msg, "scenario.primary: '%s' is not a metric of workload %s (see 'pvbench list')",
@@ -153,29 +147,27 @@ static int rule_primary(const struct scenario *sc, const struct variant *v, stru
 }
 
 
-/* The rules of every scenario; a workload adds its own (workload_ops.rules), listed
- * between the first three and the last three. */
-static const struct scenario_rule_row {
-	const char *doc;
-	int (*check)(const struct scenario *sc, const struct variant *v, struct sbuf *msg);
-	const char *const *keys; /* the keys it involves, where an error points */
-} rules_before[] = {
+/* The rules of every scenario, in the same form as a workload's (workload.h), which
+ * are listed between the first three and the last three. */
+static const struct wl_rule rules_before[] = {
 	{ "machine.dom0_vcpus must not exceed machine.vcpus.", rule_dom0_vcpus,
-	  KEYS("machine.dom0_vcpus", "machine.vcpus") },
+	  WL_LIST("machine.dom0_vcpus", "machine.vcpus") },
 	{ "machine.dom0_mem + guest.memory must leave Xen 256 MiB of machine.memory.", rule_memory,
-	  KEYS("machine.dom0_mem", "machine.memory", "guest.memory") },
+	  WL_LIST("machine.dom0_mem", "machine.memory", "guest.memory") },
 	{ "guest.disk_size lives in dom0 RAM and must leave 512 MiB of machine.dom0_mem.",
-	  rule_disk, KEYS("guest.disk_size", "machine.dom0_mem") },
+	  rule_disk, WL_LIST("guest.disk_size", "machine.dom0_mem") },
 }, rules_after[] = {
-	{ "scenario.primary names metrics of the workload.", rule_primary, KEYS("scenario.primary") },
-	{ "scenario.detect is a percentage, e.g. 2%.", rule_detect, KEYS("scenario.detect") },
+	{ "scenario.primary names metrics of the workload.", rule_primary,
+	  WL_LIST("scenario.primary") },
+	{ "scenario.detect is a percentage, e.g. 2%.", rule_detect, WL_LIST("scenario.detect") },
+	/* checked by the loader (scenario.c), listed here for the docs */
 	{ "Exactly one variant is the baseline: the one with baseline = true, else the first.",
 	  NULL, NULL },
 };
 
 /* Rule i: a row of rules_before, of a workload (registry order), or of rules_after;
  * *wl says whose (NULL: every scenario's). NULL past the end. */
-static const void *rule_at(size_t i, const struct workload_ops **wl)
+static const struct wl_rule *rule_at(size_t i, const struct workload_ops **wl)
 {
 	const struct workload_ops *w;
 
@@ -195,28 +187,21 @@ static const void *rule_at(size_t i, const struct workload_ops **wl)
 const char *scenario_rule(size_t i)
 {
 	const struct workload_ops *wl;
-	const void *r = rule_at(i, &wl);
+	const struct wl_rule *r = rule_at(i, &wl);
 
-	return !r ? NULL : wl ? ((const struct wl_rule *)r)->doc
-			      : ((const struct scenario_rule_row *)r)->doc;
+	return r ? r->doc : NULL;
 }
 
 int scenario_rule_check(size_t i, const struct scenario *sc, const struct variant *v,
 			struct sbuf *msg, const char *const **keys)
 {
 	const struct workload_ops *wl;
-	const void *r = rule_at(i, &wl);
+	const struct wl_rule *r = rule_at(i, &wl);
 
-	if (r && wl) { /* a workload's rule applies to its own scenarios */
-		const struct wl_rule *w = r;
-
-		if (strcmp(wl->name, scenario_get(sc, "scenario", "workload") ?: ""))
-			return 0;
-		*keys = w->keys;
-		return w->check(SCENARIO_VALUES(sc, v), msg);
-	}
-	if (!r || !((const struct scenario_rule_row *)r)->check)
+	/* a workload's rules apply to its own scenarios only */
+	if (!r || !r->check ||
+	    (wl && strcmp(wl->name, scenario_get(sc, "scenario", "workload") ?: "")))
 		return 0;
-	*keys = ((const struct scenario_rule_row *)r)->keys;
-	return ((const struct scenario_rule_row *)r)->check(sc, v, msg);
+	*keys = r->keys;
+	return r->check(SCENARIO_VALUES(sc, v), msg);
 }
